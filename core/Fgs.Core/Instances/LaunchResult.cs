@@ -1,0 +1,11 @@
+namespace Fgs.Core.Instances;
+
+/// <summary>The outcome of starting an instance: a ready instance, or why it could not start.</summary>
+public readonly record struct LaunchResult(IFunctionInstance? Instance, string? Error)
+{
+    /// <summary>A ready instance.</summary>
+    public static LaunchResult Ready(IFunctionInstance instance) => new(instance, null);
+
+    /// <summary>A failed start (load failure, initializer failure or timeout, exit during start).</summary>
+    public static LaunchResult Failed(string error) => new(null, error);
+}

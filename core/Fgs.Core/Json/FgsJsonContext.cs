@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using Fgs.Core.Errors;
+using Fgs.Core.Functions;
+
+namespace Fgs.Core.Json;
+
+/// <summary>
+/// The source-generated JSON context for every API model and persisted record of Fgs.Core (no
+/// reflection, Native-AOT safe). Property names are the ones declared with
+/// <see cref="JsonPropertyNameAttribute"/> (the SDK's snake_case names); null properties are not
+/// written; numbers may also be read from JSON strings. Use e.g.
+/// <c>JsonSerializer.Serialize(body, FgsJsonContext.Default.ErrorBody)</c>.
+/// </summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(OrderedDictionary<string, string>))]
+[JsonSerializable(typeof(List<KvItem>))]
+[JsonSerializable(typeof(CreateFunctionRequestBody))]
+[JsonSerializable(typeof(UpdateFunctionConfigRequestBody))]
+[JsonSerializable(typeof(UpdateFunctionCodeRequestBody))]
+[JsonSerializable(typeof(UpdateFunctionMaxInstanceConfigRequestBody))]
+[JsonSerializable(typeof(ShowFunctionConfigResponse))]
+[JsonSerializable(typeof(CreateFunctionResponse))]
+[JsonSerializable(typeof(UpdateFunctionConfigResponse))]
+[JsonSerializable(typeof(UpdateFunctionMaxInstanceConfigResponse))]
+[JsonSerializable(typeof(ShowFunctionCodeResponse))]
+[JsonSerializable(typeof(UpdateFunctionCodeResponse))]
+[JsonSerializable(typeof(ListFunctionsResponse))]
+[JsonSerializable(typeof(ListFunctionResult))]
+[JsonSerializable(typeof(FunctionDefinition))]
+[JsonSerializable(typeof(FuncCode))]
+[JsonSerializable(typeof(StrategyConfig))]
+public sealed partial class FgsJsonContext : JsonSerializerContext;

@@ -1,0 +1,243 @@
+using System.Buffers;
+using System.Text;
+using Fgs.Core.Errors;
+using Fgs.Core.Functions;
+using Fgs.Core.Instances;
+using Fgs.Core.Invocations;
+using Fgs.Core.Json;
+using Fgs.Invoker.Auth;
+using Fgs.Invoker.Hosting;
+using Fgs.Invoker.Http;
+
+namespace Fgs.Invoker.Api;
+
+/// <summary>
+/// The client-facing HTTP API: FunctionGraph v2 function management and sync invocation, plus
+/// <c>/healthz</c>. Checks the SDK's AK/SK signature when keys are configured, then routes.
+/// </summary>
+internal sealed class FrontDoor : IHttpHandler
+{
+    /// <summary>Sync request payloads are limited to 6 MB, like responses.</summary>
+    public const int MaxInvokeBodyBytes = 6 * 1024 * 1024;
+
+    /// <summary>A 40 MB zip is about 53.4 MB in base64, plus the JSON around it.</summary>
+    private const long MaxManagementBodyBytes = 56L * 1024 * 1024;
+
+    private const long MaxSmallBodyBytes = 1024 * 1024;
+
+    private readonly FunctionService _functions;
+    private readonly InstanceManager _instances;
+    private readonly SignatureVerifier? _verifier;
+    private readonly TimeProvider _time;
+    private readonly Func<bool> _ready;
+    private int _inFlight;
+
+    public FrontDoor(FunctionService functions, InstanceManager instances, SignatureVerifier? verifier, TimeProvider time, Func<bool> ready)
+    {
+        _functions = functions;
+        _instances = instances;
+        _verifier = verifier;
+        _time = time;
+        _ready = ready;
+    }
+
+    /// <summary>Requests being handled right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public long MaxBodyBytes(HttpRequestHead head)
+    {
+        var path = head.Path;
+        if (path.EndsWith("/invocations"u8))
+        {
+            return MaxInvokeBodyBytes;
+        }
+        if (path.EndsWith("/fgs/functions"u8) || path.EndsWith("/code"u8))
+        {
+            return MaxManagementBodyBytes;
+        }
+        return MaxSmallBodyBytes;
+    }
+
+    public async ValueTask HandleAsync(HttpExchange exchange)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await RouteAsync(exchange).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (IOException or OperationCanceledException or ObjectDisposedException))
+        {
+            if (!exchange.ResponseStarted)
+            {
+                await RespondErrorAsync(exchange, FgsErrors.InternalError("internal error: " + e.Message)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async ValueTask RouteAsync(HttpExchange exchange)
+    {
+        var head = exchange.Head;
+        var path = head.Path;
+        if (path.SequenceEqual("/healthz"u8))
+        {
+            var ok = _ready();
+            await exchange.RespondAsync(ok ? 200 : 503, "application/json"u8, ok ? "{\"status\":\"ok\"}"u8 : "{\"status\":\"starting\"}"u8).ConfigureAwait(false);
+            return;
+        }
+
+        if (_verifier is not null)
+        {
+            var check = Verify(exchange);
+            if (!check.IsValid)
+            {
+                await RespondErrorAsync(exchange, FgsErrors.Unauthorized("request signature check failed: " + check.Message)).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        // /v2/{project_id}/fgs/functions[/{function_urn}[/{resource}]]
+        var pathText = Encoding.ASCII.GetString(path);
+        var segments = pathText.Split('/');
+        if (segments.Length < 5 || segments[0].Length != 0 || segments[1] != "v2" || segments[3] != "fgs" || segments[4] != "functions"
+            || segments[2].Length == 0)
+        {
+            await RespondErrorAsync(exchange, FgsErrors.NotFound($"no API at {pathText}")).ConfigureAwait(false);
+            return;
+        }
+        var projectId = Uri.UnescapeDataString(segments[2]);
+        var method = head.Method;
+        if (segments.Length == 5 || segments.Length == 6 && segments[5].Length == 0)
+        {
+            switch (method)
+            {
+                case HttpMethodKind.Post:
+                    await RespondAsync(exchange, _functions.Create(projectId, exchange.Body), 200).ConfigureAwait(false);
+                    return;
+                case HttpMethodKind.Get:
+                    await RespondAsync(exchange, _functions.List(projectId, Encoding.ASCII.GetString(head.Query)), 200).ConfigureAwait(false);
+                    return;
+                default:
+                    await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
+                    return;
+            }
+        }
+
+        var urnText = Uri.UnescapeDataString(segments[5]);
+        if (!FunctionUrn.TryParse(urnText, out var urn, out var urnError))
+        {
+            await RespondErrorAsync(exchange, urnError).ConfigureAwait(false);
+            return;
+        }
+        if (urn.ProjectId != projectId)
+        {
+            await RespondErrorAsync(exchange, FgsErrors.BadRequest($"the URN's project '{urn.ProjectId}' does not match the path's project '{projectId}'")).ConfigureAwait(false);
+            return;
+        }
+        var resource = segments.Length > 6 ? string.Join('/', segments[6..]) : "";
+        switch (resource, method)
+        {
+            case ("", HttpMethodKind.Delete):
+                await RespondAsync(exchange, _functions.Delete(urn), 204).ConfigureAwait(false);
+                return;
+            case ("config", HttpMethodKind.Get):
+                await RespondAsync(exchange, _functions.GetConfig(urn), 200).ConfigureAwait(false);
+                return;
+            case ("config", HttpMethodKind.Put):
+                await RespondAsync(exchange, _functions.UpdateConfig(urn, exchange.Body), 200).ConfigureAwait(false);
+                return;
+            case ("code", HttpMethodKind.Get):
+                await RespondAsync(exchange, _functions.GetCode(urn), 200).ConfigureAwait(false);
+                return;
+            case ("code", HttpMethodKind.Put):
+                await RespondAsync(exchange, _functions.UpdateCode(urn, exchange.Body), 200).ConfigureAwait(false);
+                return;
+            case ("invocations", HttpMethodKind.Post):
+                await InvokeAsync(exchange, urn).ConfigureAwait(false);
+                return;
+            case ("", _) or ("config", _) or ("code", _) or ("invocations", _):
+                await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
+                return;
+            default:
+                await RespondErrorAsync(exchange, FgsErrors.NotFound($"no API at {pathText}")).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private async ValueTask InvokeAsync(HttpExchange exchange, FunctionUrn urn)
+    {
+        var head = exchange.Head;
+        if (!_functions.TryResolve(urn, out var def, out var error))
+        {
+            await RespondErrorAsync(exchange, error).ConfigureAwait(false);
+            return;
+        }
+        var pool = _instances.GetPool(def);
+        if (pool is null)
+        {
+            await RespondErrorAsync(exchange, FgsErrors.ServiceUnavailable("the invoker is shutting down")).ConfigureAwait(false);
+            return;
+        }
+        var wantTail = head.TryGetHeader("x-cff-log-type"u8, out var logType) && Ascii.EqualsIgnoreCase(logType, "tail"u8);
+        var jsonResult = head.TryGetHeader("x-cff-request-version"u8, out var version) && Ascii.EqualsIgnoreCase(version, "v1"u8);
+        var body = exchange.Body;
+        var payload = body.IsSingleSegment ? body.FirstSpan : BuffersExtensions.ToArray(body);
+        var inv = new Invocation(Guid.NewGuid().ToString(), InvokeType.Sync, payload, TimeSpan.FromSeconds(def.Timeout))
+        {
+            Log = wantTail ? new LogTail() : null,
+            VersionLabel = def.Version,
+        };
+        var outcome = await pool.DispatchAsync(inv, exchange.Connection.Closed).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case DispatchOutcome.Rejected:
+                await RespondErrorAsync(exchange, FgsErrors.Overload(), [("Retry-After", "1")]).ConfigureAwait(false);
+                return;
+            case DispatchOutcome.ShuttingDown:
+                await RespondErrorAsync(exchange, FgsErrors.ServiceUnavailable("the invoker is shutting down")).ConfigureAwait(false);
+                return;
+        }
+        await inv.WaitAsync().ConfigureAwait(false);
+        await InvokeResponseWriter.WriteAsync(exchange, inv, jsonResult, _time, FunctionLimits.MaxResponseBytes).ConfigureAwait(false);
+    }
+
+    private SignatureCheck Verify(HttpExchange exchange)
+    {
+        var head = exchange.Head;
+        var headers = new List<KeyValuePair<string, string>>(head.HeaderCount);
+        for (var i = 0; i < head.HeaderCount; i++)
+        {
+            headers.Add(new(Encoding.Latin1.GetString(head.HeaderName(i)), Encoding.UTF8.GetString(head.HeaderValue(i))));
+        }
+        var body = exchange.Body;
+        var bytes = body.IsSingleSegment ? body.FirstSpan : BuffersExtensions.ToArray(body);
+        return _verifier!.Verify(Encoding.ASCII.GetString(head.MethodBytes), Encoding.UTF8.GetString(head.Target), headers, bytes);
+    }
+
+    private static ValueTask MethodNotAllowedAsync(HttpExchange exchange)
+        => RespondErrorAsync(exchange, new FgsError(405, FgsErrorCodes.InvalidParameter, "method not allowed on this resource"));
+
+    private static async ValueTask RespondAsync(HttpExchange exchange, ApiResult result, int successStatus)
+    {
+        if (result.Error is { } e)
+        {
+            await RespondErrorAsync(exchange, e).ConfigureAwait(false);
+            return;
+        }
+        if (result.Json is null)
+        {
+            await exchange.RespondAsync(successStatus, default, default).ConfigureAwait(false);
+            return;
+        }
+        await exchange.RespondAsync(successStatus, "application/json;charset=utf-8"u8, result.Json).ConfigureAwait(false);
+    }
+
+    internal static async ValueTask RespondErrorAsync(HttpExchange exchange, FgsError error, (string, string)[]? headers = null)
+    {
+        await exchange.RespondJsonAsync(error.HttpStatus, new ErrorBody { ErrorCode = error.ErrorCode, ErrorMsg = error.ErrorMessage }, FgsJsonContext.Default.ErrorBody,
+            headers ?? []).ConfigureAwait(false);
+    }
+}

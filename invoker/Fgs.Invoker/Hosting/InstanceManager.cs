@@ -1,0 +1,274 @@
+using System.Globalization;
+using Fgs.Core.Functions;
+using Fgs.Core.Instances;
+using Fgs.Core.Routing;
+using Fgs.Invoker.Instances;
+using Fgs.Invoker.Store;
+
+namespace Fgs.Invoker.Hosting;
+
+/// <summary>
+/// Owns the instance pools of every function version on this node, starts instances as real
+/// processes, and runs the single heartbeat that sweeps invocation deadlines and reclaims idle
+/// instances. Stopping it leaves no instance process behind.
+/// </summary>
+internal sealed class InstanceManager : IAsyncDisposable
+{
+    private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ReclaimPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Used when a function has an initializer but no initializer_timeout.</summary>
+    private const int DefaultInitializerTimeoutSeconds = 3;
+
+    private readonly InvokerOptions _options;
+    private readonly FunctionStore _store;
+    private readonly CodeCache _code;
+    private readonly TimeProvider _time;
+    private readonly Action<string> _log;
+    private readonly object _gate = new();
+    private readonly Dictionary<FunctionKey, PoolSlot> _pools = [];
+    private readonly HashSet<ProcessInstance> _live = [];
+    private readonly ITimer _heartbeat;
+    private readonly string _instancesRoot;
+    private long _lastReclaim;
+    private int _sweeping;
+    private bool _closed;
+
+    public InstanceManager(InvokerOptions options, FunctionStore store, CodeCache code, TimeProvider time, Action<string> log)
+    {
+        _options = options;
+        _store = store;
+        _code = code;
+        _time = time;
+        _log = log;
+        _instancesRoot = Path.Combine(options.DataDir, "instances");
+        if (Directory.Exists(_instancesRoot))
+        {
+            try { Directory.Delete(_instancesRoot, true); } catch (IOException) { }
+        }
+        Directory.CreateDirectory(_instancesRoot);
+        _lastReclaim = time.GetTimestamp();
+        _heartbeat = time.CreateTimer(static s => ((InstanceManager)s!).Heartbeat(), this, HeartbeatPeriod, HeartbeatPeriod);
+    }
+
+    /// <summary>Live instance processes.</summary>
+    public int LiveInstances { get { lock (_gate) { return _live.Count; } } }
+
+    /// <summary>Process ids of live instances (for diagnostics and tests).</summary>
+    public int[] LiveProcessIds { get { lock (_gate) { return [.. _live.Select(i => i.ProcessId).Where(p => p > 0)]; } } }
+
+    /// <summary>The pool serving a function definition; a changed definition (new revision) retires the old pool.</summary>
+    public InstancePool? GetPool(FunctionDefinition def)
+    {
+        InstancePool? retired = null;
+        InstancePool pool;
+        var key = new FunctionKey(def.ProjectId, def.Package, def.Name);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return null;
+            }
+            if (_pools.TryGetValue(key, out var slot) && slot.Revision == def.Revision)
+            {
+                return slot.Pool;
+            }
+            retired = slot?.Pool;
+            pool = CreatePool(def);
+            _pools[key] = new PoolSlot(def.Revision, pool);
+        }
+        if (retired is not null)
+        {
+            _ = retired.DrainAsync("function updated", CancellationToken.None).AsTask();
+        }
+        return pool;
+    }
+
+    /// <summary>Stops the instances of a deleted function (in-flight invocations finish first).</summary>
+    public void Retire(FunctionKey key)
+    {
+        PoolSlot? slot;
+        lock (_gate)
+        {
+            _pools.Remove(key, out slot);
+        }
+        if (slot is not null)
+        {
+            _ = slot.Pool.DrainAsync("function deleted", CancellationToken.None).AsTask();
+        }
+    }
+
+    private InstancePool CreatePool(FunctionDefinition def)
+    {
+        var urn = def.GetUrn(_options.Region).ToString();
+        var settings = new InstancePoolSettings(def.MaxInstanceNum == 0 ? FunctionLimits.DefaultMaxInstanceNum : def.MaxInstanceNum,
+            Math.Max(1, def.ConcurrentNum), _options.KeepAlive);
+        var logPath = Path.Combine(_options.DataDir, "logs", def.ProjectId, def.Package, def.Name + ".log");
+        var sink = new InstanceOutputSink(logPath, null);
+        return new InstancePool(urn, settings, (events, ct) => LaunchAsync(def, events, sink, ct), _time);
+    }
+
+    private async ValueTask<LaunchResult> LaunchAsync(FunctionDefinition def, IInstanceEvents events, InstanceOutputSink sink, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return LaunchResult.Failed("the invoker is shutting down");
+            }
+            if (_live.Count >= _options.MaxInstancesTotal)
+            {
+                return LaunchResult.Failed($"the node's instance quota of {_options.MaxInstancesTotal} is used up");
+            }
+        }
+        string codeRoot;
+        try
+        {
+            codeRoot = await _code.GetOrUnpackAsync(def.Digest, _store.PackagePath(def.Digest)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return LaunchResult.Failed("load failed: cannot unpack the code package: " + e.Message);
+        }
+        var spec = BuildSpec(def, codeRoot);
+        var instance = new ProcessInstance(spec, events, _time, sink);
+        lock (_gate)
+        {
+            _live.Add(instance);
+        }
+        _ = instance.Exited.ContinueWith(_ =>
+        {
+            lock (_gate)
+            {
+                _live.Remove(instance);
+            }
+        }, TaskScheduler.Default);
+        var result = await instance.StartAsync(ct).ConfigureAwait(false);
+        if (result.Instance is null)
+        {
+            lock (_gate)
+            {
+                _live.Remove(instance);
+            }
+        }
+        return result;
+    }
+
+    internal InstanceSpec BuildSpec(FunctionDefinition def, string codeRoot)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["LANG"] = "C.UTF-8",
+        };
+        // The user's variables first: the platform's RUNTIME_* names win (and cannot be set by users).
+        foreach (var (k, v) in def.UserData)
+        {
+            env[k] = v;
+        }
+        var cpu = (def.CpuMillicores / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+        var userData = System.Text.Json.JsonSerializer.Serialize(
+            new Dictionary<string, string>(def.UserData, StringComparer.Ordinal), Core.Json.FgsJsonContext.Default.DictionaryStringString);
+        env["RUNTIME_PROJECT_ID"] = def.ProjectId;
+        env["RUNTIME_FUNC_NAME"] = def.Name;
+        env["RUNTIME_FUNC_VERSION"] = def.Version;
+        env["RUNTIME_PACKAGE"] = def.Package;
+        env["RUNTIME_HANDLER"] = def.Handler;
+        env["RUNTIME_TIMEOUT"] = def.Timeout.ToString(CultureInfo.InvariantCulture);
+        env["RUNTIME_USERDATA"] = userData;
+        env["RUNTIME_CPU"] = cpu;
+        env["RUNTIME_MEMORY"] = def.MemorySize.ToString(CultureInfo.InvariantCulture);
+        env["RUNTIME_CODE_ROOT"] = codeRoot;
+        env["RUNTIME_ROOT"] = codeRoot;
+        env["RUNTIME_MAX_RESP_BODY_SIZE"] = FunctionLimits.MaxResponseBytes.ToString(CultureInfo.InvariantCulture);
+        if (def.InitializerHandler is { } init)
+        {
+            env["RUNTIME_INITIALIZER_HANDLER"] = init;
+            env["RUNTIME_INITIALIZER_TIMEOUT"] = (def.InitializerTimeout ?? DefaultInitializerTimeoutSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+        return new InstanceSpec
+        {
+            FunctionUrn = def.GetUrn(_options.Region).ToString(),
+            Version = def.Version,
+            CodeRoot = codeRoot,
+            Bootstrap = Path.Combine(codeRoot, "bootstrap"),
+            InstancesRoot = _instancesRoot,
+            Environment = env,
+            Timeout = TimeSpan.FromSeconds(def.Timeout),
+            InitializerHandler = def.InitializerHandler,
+            InitializerTimeout = TimeSpan.FromSeconds(def.InitializerTimeout ?? DefaultInitializerTimeoutSeconds),
+            MemoryMb = def.MemorySize,
+            MaxResponseBytes = (int)FunctionLimits.MaxResponseBytes,
+        };
+    }
+
+    private void Heartbeat()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            var now = _time.GetTimestamp();
+            ProcessInstance[] live;
+            lock (_gate)
+            {
+                live = [.. _live];
+            }
+            foreach (var i in live)
+            {
+                i.SweepDeadlines(now);
+            }
+            if (_time.GetElapsedTime(_lastReclaim, now) >= ReclaimPeriod)
+            {
+                _lastReclaim = now;
+                InstancePool[] pools;
+                lock (_gate)
+                {
+                    pools = [.. _pools.Values.Select(s => s.Pool)];
+                }
+                foreach (var p in pools)
+                {
+                    p.ReclaimIdle();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _log("heartbeat failed: " + e);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    /// <summary>Lets in-flight invocations finish until <paramref name="grace"/> fires, then stops
+    /// every instance and waits until every instance process has exited.</summary>
+    public async Task ShutdownAsync(CancellationToken grace)
+    {
+        InstancePool[] pools;
+        lock (_gate)
+        {
+            _closed = true;
+            pools = [.. _pools.Values.Select(s => s.Pool)];
+            _pools.Clear();
+        }
+        await Task.WhenAll(pools.Select(p => p.DrainAsync("invoker stopping", grace).AsTask())).ConfigureAwait(false);
+        ProcessInstance[] rest;
+        lock (_gate)
+        {
+            rest = [.. _live];
+        }
+        await Task.WhenAll(rest.Select(i => i.StopAsync("invoker stopping").AsTask())).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync(new CancellationToken(true)).ConfigureAwait(false);
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed record PoolSlot(long Revision, InstancePool Pool);
+}

@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace Fgs.Invoker.Instances;
+
+/// <summary>The few libc calls the supervisor needs.</summary>
+internal static partial class Libc
+{
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+    public const int SIGCONT = 18;
+    public const int SIGSTOP = 19;
+    public const int ESRCH = 3;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
+    public static partial int GetPgid(int pid);
+
+    [LibraryImport("libc", EntryPoint = "getsid", SetLastError = true)]
+    public static partial int GetSid(int pid);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Fgs.Invoker.Instances;
+
+/// <summary>
+/// Finds the socket inode of the client end of an accepted loopback TCP connection from
+/// <c>/proc/net/tcp</c> and <c>/proc/net/tcp6</c>, so the runtime API can prove which process
+/// opened a connection (SO_PEERCRED does not exist for TCP).
+/// </summary>
+internal static class LoopbackPeers
+{
+    /// <summary>The inode of the socket whose local end is <paramref name="client"/> and whose remote
+    /// end is <paramref name="server"/>; 0 when not found.</summary>
+    public static ulong FindClientInode(IPEndPoint client, IPEndPoint server)
+    {
+        var file = client.AddressFamily == AddressFamily.InterNetworkV6 ? "/proc/net/tcp6" : "/proc/net/tcp";
+        var local = Format(client);
+        var remote = Format(server);
+        try
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var span = line.AsSpan().TrimStart();
+                // "sl  local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode"
+                var fields = new Range[12];
+                var n = span.Split(fields, ' ', StringSplitOptions.RemoveEmptyEntries);
+                if (n < 10)
+                {
+                    continue;
+                }
+                if (span[fields[1]].Equals(local, StringComparison.OrdinalIgnoreCase)
+                    && span[fields[2]].Equals(remote, StringComparison.OrdinalIgnoreCase)
+                    && ulong.TryParse(span[fields[9]], NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
+                {
+                    return inode;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    private static string Format(IPEndPoint ep)
+    {
+        // The kernel prints addresses as the raw in-memory words in hex: for IPv4 one 32-bit word
+        // in host (little-endian) order; for IPv6 four such words.
+        var bytes = ep.Address.GetAddressBytes();
+        var sb = new System.Text.StringBuilder(40);
+        for (var w = 0; w < bytes.Length; w += 4)
+        {
+            for (var b = 3; b >= 0; b--)
+            {
+                sb.Append(bytes[w + b].ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+        sb.Append(':').Append(ep.Port.ToString("X4", CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,661 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Threading.Tasks.Sources;
+using Fgs.Core.Instances;
+using Fgs.Core.Invocations;
+using Fgs.Invoker.Http;
+
+namespace Fgs.Invoker.Instances;
+
+/// <summary>
+/// A function instance that is a real process tree: the code package's <c>bootstrap</c>, started in
+/// its own session and process group, pulling events from its own runtime API address. Only
+/// connections opened by a process of this tree are served. Output is framed per invocation;
+/// timeouts and exits fail pending invocations at once.
+/// </summary>
+internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
+{
+    private static long s_sequence;
+
+    private readonly InstanceSpec _spec;
+    private readonly IInstanceEvents _events;
+    private readonly TimeProvider _time;
+    private readonly InstanceOutputSink? _sink;
+    private readonly object _gate = new();
+    private readonly Queue<Invocation> _queued = new();
+    private readonly List<Invocation> _inFlight = [];
+    private readonly Queue<PendingGet> _waitingGets = new();
+    private readonly LogTail _stderrTail = new(2048);
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _spawned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private HttpServer? _runtimeApi;
+    private Process? _process;
+    private Task _stdoutPump = Task.CompletedTask;
+    private Task _stderrPump = Task.CompletedTask;
+    private string _workDir = "";
+    private int _stopping;
+    private volatile bool _dead;
+
+    public ProcessInstance(InstanceSpec spec, IInstanceEvents events, TimeProvider time, InstanceOutputSink? sink = null)
+    {
+        _spec = spec;
+        _events = events;
+        _time = time;
+        _sink = sink;
+        Id = "i-" + Interlocked.Increment(ref s_sequence).ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    public string Id { get; }
+
+    /// <summary>The root process id (0 before start).</summary>
+    public int ProcessId { get; private set; }
+
+    /// <summary>The runtime API address given to the instance (<c>RUNTIME_API_ADDR</c>).</summary>
+    public string RuntimeApiAddress { get; private set; } = "";
+
+    /// <summary>Completes with the exit status once the root process has exited.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>True once the process has exited or the instance was stopped.</summary>
+    public bool IsDead => _dead;
+
+    /// <summary>Starts the process and, when configured, runs the initializer. On failure the
+    /// instance is stopped and the reason returned.</summary>
+    public async ValueTask<LaunchResult> StartAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_spec.Bootstrap))
+        {
+            return LaunchResult.Failed($"load failed: the code package has no '{Path.GetFileName(_spec.Bootstrap)}' at its root");
+        }
+        if ((File.GetUnixFileMode(_spec.Bootstrap) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            return LaunchResult.Failed($"load failed: '{Path.GetFileName(_spec.Bootstrap)}' is not executable");
+        }
+
+        _runtimeApi = new HttpServer(new IPEndPoint(IPAddress.Loopback, 0), this);
+        _runtimeApi.Start();
+        RuntimeApiAddress = "127.0.0.1:" + _runtimeApi.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+
+        _workDir = Path.Combine(_spec.InstancesRoot, Id);
+        Directory.CreateDirectory(Path.Combine(_workDir, "log"));
+        Directory.CreateDirectory(Path.Combine(_workDir, "tmp"));
+
+        var psi = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _spec.CodeRoot,
+        };
+        // setsid makes the bootstrap the leader of a new session and process group without forking
+        // (a freshly spawned child is not a group leader), so the pid we get is the bootstrap's own.
+        if (Supervisor.SetsidPath is { } setsid)
+        {
+            psi.FileName = setsid;
+            psi.ArgumentList.Add(_spec.Bootstrap);
+        }
+        else
+        {
+            psi.FileName = _spec.Bootstrap;
+        }
+        psi.Environment.Clear();
+        foreach (var (k, v) in _spec.Environment)
+        {
+            psi.Environment[k] = v;
+        }
+        psi.Environment["RUNTIME_API_ADDR"] = RuntimeApiAddress;
+        psi.Environment["RUNTIME_LOG_DIR"] = Path.Combine(_workDir, "log");
+        psi.Environment["HOME"] = _workDir;
+        psi.Environment["TMPDIR"] = Path.Combine(_workDir, "tmp");
+
+        try
+        {
+            _process = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            await StopListenerAsync().ConfigureAwait(false);
+            return LaunchResult.Failed($"load failed: cannot start bootstrap: {e.Message}");
+        }
+        ProcessId = _process.Id;
+        _spawned.TrySetResult();
+        _process.StandardInput.Close();
+        _stdoutPump = PumpAsync(_process.StandardOutput.BaseStream, isStderr: false);
+        _stderrPump = PumpAsync(_process.StandardError.BaseStream, isStderr: true);
+        _ = WatchExitAsync(_process);
+
+        if (_spec.InitializerHandler is null)
+        {
+            return LaunchResult.Ready(this);
+        }
+
+        var init = new Invocation(Guid.NewGuid().ToString(), InvokeType.Init,
+            Encoding.UTF8.GetBytes("{\"initializer\":\"" + JsonEncoded(_spec.InitializerHandler) + "\"}"),
+            _spec.InitializerTimeout)
+        {
+            VersionLabel = _spec.Version,
+        };
+        Deliver(init);
+        InvocationStatus status;
+        using (cancellationToken.Register(static s => ((Invocation)s!).TryFail(InvocationStatus.SystemError, "start cancelled", 0), init))
+        {
+            status = await init.WaitAsync().ConfigureAwait(false);
+        }
+        if (status == InvocationStatus.Success)
+        {
+            return LaunchResult.Ready(this);
+        }
+        var why = status switch
+        {
+            InvocationStatus.TimedOut => $"initialization timed out after {_spec.InitializerTimeout.TotalSeconds:0.###}s",
+            InvocationStatus.FunctionError => "initialization failed: " + Encoding.UTF8.GetString(init.Result),
+            InvocationStatus.InstanceExited => "initialization failed: " + init.FailureDetail,
+            _ => "initialization failed: " + (init.FailureDetail ?? status.ToString()),
+        };
+        await StopAsync("initializer failed").ConfigureAwait(false);
+        return LaunchResult.Failed(why);
+    }
+
+    public void Deliver(Invocation invocation)
+    {
+        invocation.InstanceId = Id;
+        invocation.DeadlineTimestamp = _time.GetTimestamp() + (long)(invocation.Timeout.TotalSeconds * _time.TimestampFrequency);
+        PendingGet? waiter = null;
+        lock (_gate)
+        {
+            if (!_dead)
+            {
+                if (!_waitingGets.TryDequeue(out waiter))
+                {
+                    _queued.Enqueue(invocation);
+                }
+                else
+                {
+                    _inFlight.Add(invocation);
+                }
+            }
+        }
+        if (_dead)
+        {
+            Fail(invocation, InvocationStatus.InstanceExited, "the instance has exited");
+            return;
+        }
+        // Completing outside the lock: the parked GET's continuation writes the event to the runtime
+        // on this thread (no hop).
+        waiter?.Complete(invocation);
+    }
+
+    public void SweepDeadlines(long nowTimestamp)
+    {
+        List<Invocation>? expired = null;
+        lock (_gate)
+        {
+            foreach (var inv in _inFlight)
+            {
+                if (inv.DeadlineTimestamp <= nowTimestamp)
+                {
+                    (expired ??= []).Add(inv);
+                }
+            }
+            foreach (var inv in _queued)
+            {
+                if (inv.DeadlineTimestamp <= nowTimestamp)
+                {
+                    (expired ??= []).Add(inv);
+                }
+            }
+        }
+        if (expired is null)
+        {
+            return;
+        }
+        foreach (var inv in expired)
+        {
+            var limit = inv.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            var what = inv.Type == InvokeType.Init ? "initializer" : "invocation";
+            Fail(inv, InvocationStatus.TimedOut, $"{what} timed out after {limit}s; the instance was killed");
+        }
+        // A timed-out instance may be stuck anywhere in user code: it is not reused.
+        _ = StopAsync("timeout");
+    }
+
+    public async ValueTask StopAsync(string reason)
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            _sink?.Note(this, $"stopping instance {Id}: {reason}");
+            if (_process is { } p && ProcessId > 0)
+            {
+                ProcessTree.Kill(ProcessId);
+                try
+                {
+                    await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+            else
+            {
+                MarkDead("the instance was stopped: " + reason);
+                _exited.TrySetResult(-1);
+            }
+            await StopListenerAsync().ConfigureAwait(false);
+            TryDeleteWorkDir();
+        }
+        await _exited.Task.ConfigureAwait(false);
+    }
+
+    // ---- runtime API (IHttpHandler) ----
+
+    async ValueTask<bool> IHttpHandler.OnConnectedAsync(HttpConnectionInfo connection)
+    {
+        try
+        {
+            await _spawned.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        if (_dead || connection.Remote is null || connection.Local is null)
+        {
+            return false;
+        }
+        var inode = LoopbackPeers.FindClientInode(connection.Remote, connection.Local);
+        if (inode == 0 || !ProcessTree.AnyOwnsSocket(ProcessTree.Collect(ProcessId), inode))
+        {
+            _sink?.Note(this, $"refused a runtime API connection from {connection.Remote}: not a process of instance {Id}");
+            return false;
+        }
+        connection.State = new PendingGet();
+        return true;
+    }
+
+    long IHttpHandler.MaxBodyBytes(HttpRequestHead head) => _spec.MaxResponseBytes;
+
+    void IHttpHandler.OnBodyTooLarge(HttpRequestHead head)
+    {
+        if (TryMatchPost(head.Path, out _, out var id) && TakeInFlight(id) is { } inv)
+        {
+            Fail(inv, InvocationStatus.ResponseTooLarge,
+                $"the function's response is larger than the limit of {_spec.MaxResponseBytes} bytes");
+        }
+    }
+
+    void IHttpHandler.OnDisconnected(HttpConnectionInfo connection)
+    {
+        if (connection.State is PendingGet get)
+        {
+            bool wasWaiting;
+            lock (_gate)
+            {
+                wasWaiting = RemoveWaiter(get);
+            }
+            if (wasWaiting)
+            {
+                get.Complete(null);
+            }
+        }
+    }
+
+    async ValueTask IHttpHandler.HandleAsync(HttpExchange exchange)
+    {
+        var head = exchange.Head;
+        var path = head.Path;
+        if (head.Method == HttpMethodKind.Get && path.SequenceEqual("/v1/runtime/invocation/request"u8))
+        {
+            await ServeNextEventAsync(exchange).ConfigureAwait(false);
+            return;
+        }
+        if (head.Method == HttpMethodKind.Post && TryMatchPost(path, out var isError, out var id))
+        {
+            var inv = TakeInFlight(id);
+            if (inv is null)
+            {
+                await exchange.RespondAsync(404, "application/json"u8,
+                    ErrorBodies.Utf8("FSS.0404", "no invocation with this request id is in flight on this instance")).ConfigureAwait(false);
+                return;
+            }
+            var body = exchange.Body;
+            var status = isError ? InvocationStatus.FunctionError : InvocationStatus.Success;
+            Complete(inv, status, body);
+            await exchange.RespondAsync(202, "application/json"u8, "{\"status\":\"OK\"}"u8).ConfigureAwait(false);
+            return;
+        }
+        exchange.CloseAfterResponse = false;
+        await exchange.RespondAsync(404, "application/json"u8,
+            ErrorBodies.Utf8("FSS.0404", "unknown runtime API path")).ConfigureAwait(false);
+    }
+
+    private async ValueTask ServeNextEventAsync(HttpExchange exchange)
+    {
+        var get = (PendingGet)exchange.Connection.State!;
+        Invocation? inv;
+        lock (_gate)
+        {
+            if (_queued.TryDequeue(out inv))
+            {
+                _inFlight.Add(inv);
+            }
+            else if (!_dead)
+            {
+                get.Reset();
+                _waitingGets.Enqueue(get);
+            }
+        }
+        if (inv is null)
+        {
+            if (_dead)
+            {
+                exchange.CloseAfterResponse = true;
+                await exchange.RespondAsync(503, "application/json"u8, ErrorBodies.Utf8("FSS.0503", "the instance is stopping")).ConfigureAwait(false);
+                return;
+            }
+            inv = await get.WaitAsync().ConfigureAwait(false);
+            if (inv is null)
+            {
+                exchange.CloseAfterResponse = true;
+                await exchange.RespondAsync(503, "application/json"u8, ErrorBodies.Utf8("FSS.0503", "the instance is stopping")).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        inv.DeliveredTimestamp = _time.GetTimestamp();
+        if (inv.Type is InvokeType.Sync or InvokeType.Async)
+        {
+            WriteLog(inv, $"Start invoke request '{inv.RequestId}', version: {inv.VersionLabel}\n");
+        }
+        var w = exchange.Output;
+        exchange.StartResponse(200, inv.EventLength);
+        HttpResponseHeadWriter.WriteHeader(w, "Content-Type"u8, "application/json"u8);
+        HttpResponseHeadWriter.WriteHeader(w, "X-Cff-Request-Id"u8, inv.RequestIdUtf8);
+        HttpResponseHeadWriter.WriteHeader(w, "X-CFF-Invoke-Type"u8, InvokeTypeNames.Utf8(inv.Type));
+        if (inv.Type == InvokeType.Init && _spec.InitializerHandler is { } handler)
+        {
+            HttpResponseHeadWriter.WriteHeader(w, "X-Cff-Initializer-Handler"u8, handler.AsSpan());
+        }
+        HttpResponseHeadWriter.WriteEndOfHead(w);
+        w.Write(inv.Event);
+        try
+        {
+            await w.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The runtime went away between asking and receiving: give the event to the next GET.
+            lock (_gate)
+            {
+                if (_inFlight.Remove(inv) && !inv.IsCompleted)
+                {
+                    inv.DeliveredTimestamp = 0;
+                    _queued.Enqueue(inv);
+                }
+            }
+            throw;
+        }
+    }
+
+    private static bool TryMatchPost(ReadOnlySpan<byte> path, out bool isError, out ReadOnlySpan<byte> requestId)
+    {
+        ReadOnlySpan<byte> response = "/v1/runtime/invocation/response/"u8;
+        ReadOnlySpan<byte> error = "/v1/runtime/invocation/error/"u8;
+        if (path.StartsWith(response))
+        {
+            isError = false;
+            requestId = path[response.Length..];
+        }
+        else if (path.StartsWith(error))
+        {
+            isError = true;
+            requestId = path[error.Length..];
+        }
+        else
+        {
+            isError = false;
+            requestId = default;
+            return false;
+        }
+        return !requestId.IsEmpty;
+    }
+
+    private Invocation? TakeInFlight(ReadOnlySpan<byte> requestId)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _inFlight.Count; i++)
+            {
+                if (_inFlight[i].RequestIdUtf8.AsSpan().SequenceEqual(requestId))
+                {
+                    var inv = _inFlight[i];
+                    _inFlight.RemoveAt(i);
+                    return inv;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void Complete(Invocation inv, InvocationStatus status, ReadOnlySequence<byte> body)
+    {
+        var now = _time.GetTimestamp();
+        if (inv.Type is InvokeType.Sync or InvokeType.Async)
+        {
+            WriteFinishLine(inv, now);
+        }
+        var done = body.IsSingleSegment ? inv.TryComplete(status, body.FirstSpan, now) : inv.TryComplete(status, body.ToArray(), now);
+        if (done && inv.Type is not InvokeType.Init)
+        {
+            _events.InvocationFinished(this);
+        }
+    }
+
+    private void Fail(Invocation inv, InvocationStatus status, string detail)
+    {
+        lock (_gate)
+        {
+            _inFlight.Remove(inv);
+        }
+        var now = _time.GetTimestamp();
+        if (inv.Type is InvokeType.Sync or InvokeType.Async && inv.DeliveredTimestamp != 0)
+        {
+            WriteLog(inv, detail + "\n");
+            WriteFinishLine(inv, now);
+        }
+        if (inv.TryFail(status, detail, now) && inv.Type is not InvokeType.Init)
+        {
+            _events.InvocationFinished(this);
+        }
+    }
+
+    private void WriteFinishLine(Invocation inv, long now)
+    {
+        var start = inv.DeliveredTimestamp == 0 ? now : inv.DeliveredTimestamp;
+        var ms = _time.GetElapsedTime(start, now).TotalMilliseconds;
+        var billed = Math.Max(1, (long)Math.Ceiling(ms));
+        var used = ProcessId > 0 ? ProcessTree.ResidentMegabytes(ProcessId) : 0;
+        WriteLog(inv, string.Create(CultureInfo.InvariantCulture,
+            $"Finish invoke request '{inv.RequestId}', duration: {ms:0.000}ms, billing duration: {billed}ms, memory used: {used}MB, billing memory: {_spec.MemoryMb}MB\n"));
+    }
+
+    private void WriteLog(Invocation inv, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        inv.Log?.Append(bytes);
+        _sink?.Write(this, inv.RequestId, bytes);
+    }
+
+    private async Task PumpAsync(Stream stream, bool isStderr)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            while (true)
+            {
+                int n;
+                try
+                {
+                    n = await stream.ReadAsync(buffer).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    return;
+                }
+                if (n == 0)
+                {
+                    return;
+                }
+                var data = buffer.AsSpan(0, n);
+                if (isStderr)
+                {
+                    _stderrTail.Append(data);
+                }
+                Invocation? current = null;
+                lock (_gate)
+                {
+                    // Output is attributed to the invocation in flight when there is exactly one.
+                    if (_inFlight.Count == 1)
+                    {
+                        current = _inFlight[0];
+                    }
+                }
+                current?.Log?.Append(data);
+                _sink?.Write(this, current?.RequestId, data);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task WatchExitAsync(Process process)
+    {
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        var code = process.ExitCode;
+        // Let the pipes drain so the stderr tail holds the last words (bounded: a background child
+        // may keep the pipe open).
+        await Task.WhenAny(Task.WhenAll(_stdoutPump, _stderrPump), Task.Delay(200)).ConfigureAwait(false);
+        var status = code > 128 && code < 160
+            ? $"exit status {code} (killed by signal {code - 128})"
+            : $"exit status {code}";
+        var tail = _stderrTail.ToString().Trim();
+        var detail = Volatile.Read(ref _stopping) != 0
+            ? "the instance was stopped"
+            : tail.Length > 0 ? $"the instance exited unexpectedly ({status}); stderr: {tail}" : $"the instance exited unexpectedly ({status})";
+        MarkDead(detail);
+        // The group may still hold children (a daemonised helper): take them down with it.
+        ProcessTree.Kill(ProcessId);
+        _exited.TrySetResult(code);
+        _events.InstanceExited(this);
+        await StopListenerAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _stopping) == 0)
+        {
+            _sink?.Note(this, $"instance {Id} exited: {status}");
+            Interlocked.Exchange(ref _stopping, 1);
+            TryDeleteWorkDir();
+        }
+        process.Dispose();
+    }
+
+    private void MarkDead(string detail)
+    {
+        List<Invocation> pending;
+        List<PendingGet> gets;
+        lock (_gate)
+        {
+            _dead = true;
+            pending = [.. _inFlight, .. _queued];
+            _inFlight.Clear();
+            _queued.Clear();
+            gets = [.. _waitingGets];
+            _waitingGets.Clear();
+        }
+        foreach (var inv in pending)
+        {
+            Fail(inv, InvocationStatus.InstanceExited, detail);
+        }
+        foreach (var g in gets)
+        {
+            g.Complete(null);
+        }
+    }
+
+    private bool RemoveWaiter(PendingGet get)
+    {
+        var found = false;
+        var n = _waitingGets.Count;
+        for (var i = 0; i < n; i++)
+        {
+            var g = _waitingGets.Dequeue();
+            if (ReferenceEquals(g, get))
+            {
+                found = true;
+            }
+            else
+            {
+                _waitingGets.Enqueue(g);
+            }
+        }
+        return found;
+    }
+
+    private async ValueTask StopListenerAsync()
+    {
+        if (_runtimeApi is { } api)
+        {
+            await api.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void TryDeleteWorkDir()
+    {
+        if (_workDir.Length == 0)
+        {
+            return;
+        }
+        try
+        {
+            Directory.Delete(_workDir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string JsonEncoded(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
+
+    /// <summary>A runtime connection's parked <c>GET .../request</c>: completed with the next event,
+    /// or null when the instance stops. One per connection, reused.</summary>
+    private sealed class PendingGet : IValueTaskSource<Invocation?>
+    {
+        private ManualResetValueTaskSourceCore<Invocation?> _core = new() { RunContinuationsAsynchronously = false };
+
+        public void Reset() => _core.Reset();
+
+        public ValueTask<Invocation?> WaitAsync() => new(this, _core.Version);
+
+        public void Complete(Invocation? invocation)
+        {
+            try
+            {
+                _core.SetResult(invocation);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already completed (a stop raced a delivery).
+            }
+        }
+
+        public Invocation? GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+            => _core.OnCompleted(continuation, state, token, flags);
+    }
+}

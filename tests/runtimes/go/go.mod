@@ -1,0 +1,3 @@
+module fgs-test-runtime
+
+go 1.19
