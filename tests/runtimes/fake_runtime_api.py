@@ -26,6 +26,7 @@ Modes
 Server options that exercise a client's HTTP handling:
   --chunked-events   send events with Transfer-Encoding: chunked instead of Content-Length
   --close-every N    answer every Nth request with Connection: close and drop the connection
+  --no-100-continue  never send "100 Continue" to Expect: 100-continue (curl then waits 1 s)
 """
 
 import argparse
@@ -75,13 +76,15 @@ class Invocation:
 
 
 class FakeApi:
-    def __init__(self, port=0, chunked_events=False, close_every=0, verbose=False):
+    def __init__(self, port=0, chunked_events=False, close_every=0, verbose=False,
+                 send_100_continue=True):
         self.queue = queue.Queue()
         self.pending = {}
         self.lock = threading.Lock()
         self.chunked_events = chunked_events
         self.close_every = close_every
         self.verbose = verbose
+        self.send_100_continue = send_100_continue
         self.request_count = 0
         self.connections = 0
         self.client_headers = []  # (method, path, {header: value}) for every request seen
@@ -93,6 +96,11 @@ class FakeApi:
 
             def log_message(self, fmt, *args):  # quiet
                 pass
+
+            def handle_expect_100(self):
+                if api.send_100_continue:
+                    return super().handle_expect_100()
+                return True  # read the body without answering the Expect
 
             def setup(self):
                 super().setup()
@@ -211,8 +219,15 @@ class FakeApi:
                 inv.done.set()
                 self._reply(202, b"", close=close)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                # A runtime that exits or is stopped mid-request is normal here: stay quiet.
+                if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -337,7 +352,7 @@ def selftest_protocol(args, cmd):
     c = Checker("protocol")
     t = args.timeout
     api = FakeApi(chunked_events=args.chunked_events, close_every=args.close_every,
-                  verbose=args.verbose)
+                  verbose=args.verbose, send_100_continue=not args.no_100_continue)
     try:
         # --- main run: init, then every behaviour, ending with exit ------------------------
         print(f"* main run: {shlex.join(cmd)}", flush=True)
@@ -458,7 +473,7 @@ def selftest_echo(args, cmd, json_mode):
     c = Checker("echo")
     t = args.timeout
     api = FakeApi(chunked_events=args.chunked_events, close_every=args.close_every,
-                  verbose=args.verbose)
+                  verbose=args.verbose, send_100_continue=not args.no_100_continue)
     try:
         print(f"* echo run: {shlex.join(cmd)}", flush=True)
         rt = Runtime(cmd, api, verbose=args.verbose)
@@ -529,6 +544,7 @@ def main():
     p.add_argument("--timeout", type=float, default=20, help="seconds to wait per result")
     p.add_argument("--chunked-events", action="store_true")
     p.add_argument("--close-every", type=int, default=0)
+    p.add_argument("--no-100-continue", action="store_true")
     p.add_argument("--selftest", choices=["protocol", "echo", "echo-json"])
     p.add_argument("-v", "--verbose", action="store_true")
     p.add_argument("events", nargs="*")
@@ -547,7 +563,8 @@ def main():
             print(f"  failed: {f}")
         sys.exit(1 if c.failed else 0)
 
-    api = FakeApi(args.port, args.chunked_events, args.close_every, args.verbose)
+    api = FakeApi(args.port, args.chunked_events, args.close_every, args.verbose,
+                  not args.no_100_continue)
     print(f"# listening on {api.addr} (RUNTIME_API_ADDR={api.addr})", file=sys.stderr, flush=True)
     events = args.events
     if not events and not sys.stdin.isatty():

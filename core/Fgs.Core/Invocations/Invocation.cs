@@ -94,28 +94,45 @@ public sealed class Invocation : IValueTaskSource<InvocationStatus>
     /// <summary>Completes with a body posted by the runtime. Returns false if already completed.</summary>
     public bool TryComplete(InvocationStatus status, ReadOnlySpan<byte> body, long timestamp)
     {
-        if (Interlocked.Exchange(ref _completed, 1) != 0)
+        if (!TryClaim())
         {
             return false;
         }
-        if (!body.IsEmpty)
-        {
-            _resultBuffer = body.ToArray();
-        }
-        Finish(status, null, timestamp);
+        CompleteClaimed(status, body, timestamp);
         return true;
     }
 
     /// <summary>Completes with a platform-side failure. Returns false if already completed.</summary>
     public bool TryFail(InvocationStatus status, string detail, long timestamp)
     {
-        if (Interlocked.Exchange(ref _completed, 1) != 0)
+        if (!TryClaim())
         {
             return false;
         }
-        Finish(status, detail, timestamp);
+        FailClaimed(status, detail, timestamp);
         return true;
     }
+
+    /// <summary>
+    /// Claims the right to complete this invocation (true once). The claimer then calls
+    /// <see cref="CompleteClaimed"/> or <see cref="FailClaimed"/>; in between it can release the
+    /// instance slot, so the caller - who may send its next request the moment it has the answer -
+    /// finds the instance free.
+    /// </summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _completed, 1) == 0;
+
+    /// <summary>Sets the outcome after a successful <see cref="TryClaim"/>.</summary>
+    public void CompleteClaimed(InvocationStatus status, ReadOnlySpan<byte> body, long timestamp)
+    {
+        if (!body.IsEmpty)
+        {
+            _resultBuffer = body.ToArray();
+        }
+        Finish(status, null, timestamp);
+    }
+
+    /// <summary>Sets a platform-side failure after a successful <see cref="TryClaim"/>.</summary>
+    public void FailClaimed(InvocationStatus status, string detail, long timestamp) => Finish(status, detail, timestamp);
 
     private void Finish(InvocationStatus status, string? detail, long timestamp)
     {

@@ -155,10 +155,13 @@ internal sealed class FrontDoor : IHttpHandler
             case ("code", HttpMethodKind.Put):
                 await RespondAsync(exchange, _functions.UpdateCode(urn, exchange.Body), 200).ConfigureAwait(false);
                 return;
+            case ("config-max-instance", HttpMethodKind.Put):
+                await RespondAsync(exchange, _functions.UpdateMaxInstances(urn, exchange.Body), 200).ConfigureAwait(false);
+                return;
             case ("invocations", HttpMethodKind.Post):
                 await InvokeAsync(exchange, urn).ConfigureAwait(false);
                 return;
-            case ("", _) or ("config", _) or ("code", _) or ("invocations", _):
+            case ("", _) or ("config", _) or ("code", _) or ("invocations", _) or ("config-max-instance", _):
                 await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
                 return;
             default:

@@ -130,6 +130,31 @@ internal sealed class FunctionService
         return Json(FunctionMapper.ToConfigView<UpdateFunctionConfigResponse>(updated, _options.Region), FgsJsonContext.Default.UpdateFunctionConfigResponse);
     }
 
+    public ApiResult UpdateMaxInstances(FunctionUrn urn, ReadOnlySequence<byte> body)
+    {
+        if (!TryRead(body, FgsJsonContext.Default.UpdateFunctionMaxInstanceConfigRequestBody, out var request, out var parseError))
+        {
+            return parseError;
+        }
+        if (FunctionValidator.ValidateMaxInstanceConfig(request) is { } invalid)
+        {
+            return invalid;
+        }
+        FunctionDefinition updated;
+        lock (_writeGate)
+        {
+            if (!TryResolve(urn, out var current, out var error))
+            {
+                return error;
+            }
+            updated = FunctionMapper.ApplyMaxInstanceConfig(current, request!, _time.GetUtcNow());
+            _store.Save(updated);
+            _catalog.Set(updated);
+        }
+        return Json(FunctionMapper.ToConfigView<UpdateFunctionMaxInstanceConfigResponse>(updated, _options.Region),
+            FgsJsonContext.Default.UpdateFunctionMaxInstanceConfigResponse);
+    }
+
     public ApiResult UpdateCode(FunctionUrn urn, ReadOnlySequence<byte> body)
     {
         if (!TryRead(body, FgsJsonContext.Default.UpdateFunctionCodeRequestBody, out var request, out var parseError))

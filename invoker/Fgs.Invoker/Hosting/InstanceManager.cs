@@ -101,7 +101,7 @@ internal sealed class InstanceManager : IAsyncDisposable
     private InstancePool CreatePool(FunctionDefinition def)
     {
         var urn = def.GetUrn(_options.Region).ToString();
-        var settings = new InstancePoolSettings(def.MaxInstanceNum == 0 ? FunctionLimits.DefaultMaxInstanceNum : def.MaxInstanceNum,
+        var settings = new InstancePoolSettings(def.MaxInstanceNum,
             Math.Max(1, def.ConcurrentNum), _options.KeepAlive);
         var logPath = Path.Combine(_options.DataDir, "logs", def.ProjectId, def.Package, def.Name + ".log");
         var sink = new InstanceOutputSink(logPath, null);

@@ -191,13 +191,23 @@ internal sealed class HttpServer : IAsyncDisposable
                 {
                     _server._handler.OnDisconnected(info);
                 }
-                _closed.Cancel();
-                await reader.CompleteAsync().ConfigureAwait(false);
-                await writer.CompleteAsync().ConfigureAwait(false);
-                await _stream.DisposeAsync().ConfigureAwait(false);
-                _closed.Dispose();
-                _server.Remove(this);
-                _completion.TrySetResult();
+                try
+                {
+                    _closed.Cancel();
+                    await reader.CompleteAsync().ConfigureAwait(false);
+                    // Completing the writer flushes what is buffered: the peer may be gone by now.
+                    await writer.CompleteAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+                {
+                }
+                finally
+                {
+                    await _stream.DisposeAsync().ConfigureAwait(false);
+                    _closed.Dispose();
+                    _server.Remove(this);
+                    _completion.TrySetResult();
+                }
             }
         }
 
@@ -244,6 +254,7 @@ internal sealed class HttpServer : IAsyncDisposable
                 {
                     _server._handler.OnBodyTooLarge(head);
                     await WriteErrorAsync(writer, 413, "FSS.0413", $"request body of {head.ContentLength} bytes is larger than the limit of {maxBody} bytes").ConfigureAwait(false);
+                    await LingerAsync(reader).ConfigureAwait(false);
                     return;
                 }
                 var hasBody = head.IsChunked || head.ContentLength > 0;
@@ -275,6 +286,7 @@ internal sealed class HttpServer : IAsyncDisposable
                             }
                             await WriteErrorAsync(writer, tooLarge ? 413 : 400, tooLarge ? "FSS.0413" : "FSS.0400",
                                 tooLarge ? $"request body is larger than the limit of {maxBody} bytes" : "malformed chunked body").ConfigureAwait(false);
+                            await LingerAsync(reader).ConfigureAwait(false);
                             return;
                         }
                         if (result.IsCompleted)
@@ -324,6 +336,36 @@ internal sealed class HttpServer : IAsyncDisposable
                 {
                     return;
                 }
+            }
+        }
+
+        /// <summary>
+        /// After answering before the request body was read (413), half-closes the connection and
+        /// discards what the client is still sending for a bounded time, so it reads the answer
+        /// instead of a connection reset.
+        /// </summary>
+        private async ValueTask LingerAsync(PipeReader reader)
+        {
+            const long MaxDrainBytes = 64L * 1024 * 1024;
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+                limit.CancelAfter(TimeSpan.FromSeconds(2));
+                long drained = 0;
+                while (drained < MaxDrainBytes)
+                {
+                    var r = await reader.ReadAsync(limit.Token).ConfigureAwait(false);
+                    drained += r.Buffer.Length;
+                    reader.AdvanceTo(r.Buffer.End);
+                    if (r.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
             }
         }
 

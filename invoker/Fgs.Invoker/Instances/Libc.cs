@@ -14,6 +14,11 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    public const int FIONREAD = 0x541B;
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, int request, out int value);
+
     [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
     public static partial int GetPgid(int pid);
 

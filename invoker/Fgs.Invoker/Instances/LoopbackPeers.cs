@@ -15,7 +15,19 @@ internal static class LoopbackPeers
     /// end is <paramref name="server"/>; 0 when not found.</summary>
     public static ulong FindClientInode(IPEndPoint client, IPEndPoint server)
     {
-        var file = client.AddressFamily == AddressFamily.InterNetworkV6 ? "/proc/net/tcp6" : "/proc/net/tcp";
+        if (client.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return Find("/proc/net/tcp6", client, server);
+        }
+        // A client on a dual-stack IPv6 socket (Java and .NET do this by default) reaching an IPv4
+        // listener appears in tcp6 with IPv4-mapped addresses.
+        var inode = Find("/proc/net/tcp", client, server);
+        return inode != 0 ? inode : Find("/proc/net/tcp6",
+            new IPEndPoint(client.Address.MapToIPv6(), client.Port), new IPEndPoint(server.Address.MapToIPv6(), server.Port));
+    }
+
+    private static ulong Find(string file, IPEndPoint client, IPEndPoint server)
+    {
         var local = Format(client);
         var remote = Format(server);
         try

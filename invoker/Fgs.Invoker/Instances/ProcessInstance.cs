@@ -37,6 +37,13 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private Task _stderrPump = Task.CompletedTask;
     private string _workDir = "";
     private int _stopping;
+    private int _stdoutFd = -1;
+    private int _stderrFd = -1;
+    private long _stdoutBytes;
+    private long _stderrBytes;
+
+    /// <summary>Bound on waiting for already-written output to be read (it is normally microseconds).</summary>
+    private static readonly TimeSpan MaxOutputDrainWait = TimeSpan.FromMilliseconds(100);
     private volatile bool _dead;
 
     public ProcessInstance(InstanceSpec spec, IInstanceEvents events, TimeProvider time, InstanceOutputSink? sink = null)
@@ -124,6 +131,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         ProcessId = _process.Id;
         _spawned.TrySetResult();
         _process.StandardInput.Close();
+        _stdoutFd = FdOf(_process.StandardOutput.BaseStream);
+        _stderrFd = FdOf(_process.StandardError.BaseStream);
         _stdoutPump = PumpAsync(_process.StandardOutput.BaseStream, isStderr: false);
         _stderrPump = PumpAsync(_process.StandardError.BaseStream, isStderr: true);
         _ = WatchExitAsync(_process);
@@ -213,6 +222,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         {
             return;
         }
+        // Out of the pool first, so nothing new is placed on an instance about to be killed.
+        _events.InstanceExited(this);
         foreach (var inv in expired)
         {
             var limit = inv.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
@@ -312,8 +323,11 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             await ServeNextEventAsync(exchange).ConfigureAwait(false);
             return;
         }
-        if (head.Method == HttpMethodKind.Post && TryMatchPost(path, out var isError, out var id))
+        if (head.Method == HttpMethodKind.Post && TryMatchPost(path, out var isError, out _))
         {
+            // What the function wrote before answering belongs to this invocation's log.
+            await DrainOutputAsync().ConfigureAwait(false);
+            TryMatchPost(exchange.Head.Path, out _, out var id);
             var inv = TakeInFlight(id);
             if (inv is null)
             {
@@ -447,11 +461,16 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         {
             WriteFinishLine(inv, now);
         }
-        var done = body.IsSingleSegment ? inv.TryComplete(status, body.FirstSpan, now) : inv.TryComplete(status, body.ToArray(), now);
-        if (done && inv.Type is not InvokeType.Init)
+        if (!inv.TryClaim())
+        {
+            return;
+        }
+        // Free the slot before the caller sees the result (it may send its next request at once).
+        if (inv.Type is not InvokeType.Init)
         {
             _events.InvocationFinished(this);
         }
+        inv.CompleteClaimed(status, body.IsSingleSegment ? body.FirstSpan : body.ToArray(), now);
     }
 
     private void Fail(Invocation inv, InvocationStatus status, string detail)
@@ -466,10 +485,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             WriteLog(inv, detail + "\n");
             WriteFinishLine(inv, now);
         }
-        if (inv.TryFail(status, detail, now) && inv.Type is not InvokeType.Init)
+        if (!inv.TryClaim())
+        {
+            return;
+        }
+        if (inv.Type is not InvokeType.Init)
         {
             _events.InvocationFinished(this);
         }
+        inv.FailClaimed(status, detail, now);
     }
 
     private void WriteFinishLine(Invocation inv, long now)
@@ -488,6 +512,33 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         inv.Log?.Append(bytes);
         _sink?.Write(this, inv.RequestId, bytes);
     }
+
+    /// <summary>
+    /// Waits (briefly, bounded) until the output pumps have read what the process had already
+    /// written to its stdout/stderr pipes, so that output lands in the right invocation's log even
+    /// though the pipes are read asynchronously.
+    /// </summary>
+    private async ValueTask DrainOutputAsync()
+    {
+        var outTarget = Interlocked.Read(ref _stdoutBytes) + PendingBytes(_stdoutFd);
+        var errTarget = Interlocked.Read(ref _stderrBytes) + PendingBytes(_stderrFd);
+        var started = _time.GetTimestamp();
+        while ((Interlocked.Read(ref _stdoutBytes) < outTarget || Interlocked.Read(ref _stderrBytes) < errTarget)
+               && _time.GetElapsedTime(started) < MaxOutputDrainWait && !_dead)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+    }
+
+    private static int PendingBytes(int fd)
+        => fd >= 0 && Libc.Ioctl(fd, Libc.FIONREAD, out var n) == 0 ? n : 0;
+
+    private static int FdOf(Stream stream) => stream switch
+    {
+        FileStream f => (int)f.SafeFileHandle.DangerousGetHandle(),
+        System.IO.Pipes.PipeStream p => (int)p.SafePipeHandle.DangerousGetHandle(),
+        _ => -1,
+    };
 
     private async Task PumpAsync(Stream stream, bool isStderr)
     {
@@ -525,6 +576,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
                 }
                 current?.Log?.Append(data);
                 _sink?.Write(this, current?.RequestId, data);
+                Interlocked.Add(ref isStderr ? ref _stderrBytes : ref _stdoutBytes, n);
             }
         }
         finally
