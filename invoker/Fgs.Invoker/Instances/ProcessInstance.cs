@@ -33,17 +33,11 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private readonly TaskCompletionSource _spawned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HttpServer? _runtimeApi;
     private Process? _process;
-    private Task _stdoutPump = Task.CompletedTask;
-    private Task _stderrPump = Task.CompletedTask;
+    private OutputReactor.Pipe? _stdout;
+    private OutputReactor.Pipe? _stderr;
     private string _workDir = "";
     private int _stopping;
-    private int _stdoutFd = -1;
-    private int _stderrFd = -1;
-    private long _stdoutBytes;
-    private long _stderrBytes;
 
-    /// <summary>Bound on waiting for already-written output to be read (it is normally microseconds).</summary>
-    private static readonly TimeSpan MaxOutputDrainWait = TimeSpan.FromMilliseconds(100);
     private volatile bool _dead;
 
     public ProcessInstance(InstanceSpec spec, IInstanceEvents events, TimeProvider time, InstanceOutputSink? sink = null)
@@ -131,10 +125,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         ProcessId = _process.Id;
         _spawned.TrySetResult();
         _process.StandardInput.Close();
-        _stdoutFd = FdOf(_process.StandardOutput.BaseStream);
-        _stderrFd = FdOf(_process.StandardError.BaseStream);
-        _stdoutPump = PumpAsync(_process.StandardOutput.BaseStream, isStderr: false);
-        _stderrPump = PumpAsync(_process.StandardError.BaseStream, isStderr: true);
+        _stdout = OutputReactor.Shared.Register(FdOf(_process.StandardOutput.BaseStream), data => OnOutput(data, isStderr: false), static () => { });
+        _stderr = OutputReactor.Shared.Register(FdOf(_process.StandardError.BaseStream), data => OnOutput(data, isStderr: true), static () => { });
         _ = WatchExitAsync(_process);
 
         if (_spec.InitializerHandler is null)
@@ -326,7 +318,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         if (head.Method == HttpMethodKind.Post && TryMatchPost(path, out var isError, out _))
         {
             // What the function wrote before answering belongs to this invocation's log.
-            await DrainOutputAsync().ConfigureAwait(false);
+            DrainOutput();
             TryMatchPost(exchange.Head.Path, out _, out var id);
             var inv = TakeInFlight(id);
             if (inv is null)
@@ -513,85 +505,46 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         _sink?.Write(this, inv.RequestId, bytes);
     }
 
-    /// <summary>
-    /// Waits (briefly, bounded) until the output pumps have read what the process had already
-    /// written to its stdout/stderr pipes, so that output lands in the right invocation's log even
-    /// though the pipes are read asynchronously.
-    /// </summary>
-    private async ValueTask DrainOutputAsync()
+    /// <summary>Takes, synchronously, whatever the process has written to stdout/stderr so far.</summary>
+    private void DrainOutput()
     {
-        var outTarget = Interlocked.Read(ref _stdoutBytes) + PendingBytes(_stdoutFd);
-        var errTarget = Interlocked.Read(ref _stderrBytes) + PendingBytes(_stderrFd);
-        var started = _time.GetTimestamp();
-        while ((Interlocked.Read(ref _stdoutBytes) < outTarget || Interlocked.Read(ref _stderrBytes) < errTarget)
-               && _time.GetElapsedTime(started) < MaxOutputDrainWait && !_dead)
-        {
-            await Task.Delay(1).ConfigureAwait(false);
-        }
+        _stdout?.Drain();
+        _stderr?.Drain();
     }
-
-    private static int PendingBytes(int fd)
-        => fd >= 0 && Libc.Ioctl(fd, Libc.FIONREAD, out var n) == 0 ? n : 0;
 
     private static int FdOf(Stream stream) => stream switch
     {
         FileStream f => (int)f.SafeFileHandle.DangerousGetHandle(),
         System.IO.Pipes.PipeStream p => (int)p.SafePipeHandle.DangerousGetHandle(),
-        _ => -1,
+        _ => throw new NotSupportedException($"cannot read instance output from a {stream.GetType().Name}"),
     };
 
-    private async Task PumpAsync(Stream stream, bool isStderr)
+    private void OnOutput(ReadOnlySpan<byte> data, bool isStderr)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(8192);
-        try
+        if (isStderr)
         {
-            while (true)
+            _stderrTail.Append(data);
+        }
+        Invocation? current = null;
+        lock (_gate)
+        {
+            // Output is attributed to the invocation in flight when there is exactly one.
+            if (_inFlight.Count == 1)
             {
-                int n;
-                try
-                {
-                    n = await stream.ReadAsync(buffer).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or ObjectDisposedException)
-                {
-                    return;
-                }
-                if (n == 0)
-                {
-                    return;
-                }
-                var data = buffer.AsSpan(0, n);
-                if (isStderr)
-                {
-                    _stderrTail.Append(data);
-                }
-                Invocation? current = null;
-                lock (_gate)
-                {
-                    // Output is attributed to the invocation in flight when there is exactly one.
-                    if (_inFlight.Count == 1)
-                    {
-                        current = _inFlight[0];
-                    }
-                }
-                current?.Log?.Append(data);
-                _sink?.Write(this, current?.RequestId, data);
-                Interlocked.Add(ref isStderr ? ref _stderrBytes : ref _stdoutBytes, n);
+                current = _inFlight[0];
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        current?.Log?.Append(data);
+        _sink?.Write(this, current?.RequestId, data);
     }
 
     private async Task WatchExitAsync(Process process)
     {
         await process.WaitForExitAsync().ConfigureAwait(false);
         var code = process.ExitCode;
-        // Let the pipes drain so the stderr tail holds the last words (bounded: a background child
-        // may keep the pipe open).
-        await Task.WhenAny(Task.WhenAll(_stdoutPump, _stderrPump), Task.Delay(200)).ConfigureAwait(false);
+        // Everything the process wrote before it died is in the pipes: take it, so the stderr tail
+        // holds its last words (a background child may keep the pipes open, so no waiting for EOF).
+        DrainOutput();
         var status = code > 128 && code < 160
             ? $"exit status {code} (killed by signal {code - 128})"
             : $"exit status {code}";
