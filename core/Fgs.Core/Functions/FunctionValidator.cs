@@ -94,7 +94,8 @@ public static class FunctionValidator
         }
 
         var runtime = body.Runtime ?? current.Runtime;
-        if (current.CodeType == CodeTypes.Inline && FunctionRuntimes.RequiresBootstrap(runtime))
+        // Inline code of a language runtime is one module file, not a bootstrap.
+        if (current.CodeType == CodeTypes.Inline && FunctionRuntimes.RequiresBootstrap(runtime) && !FunctionRuntimes.RequiresBootstrap(current.Runtime))
         {
             return FgsErrors.InvalidCodeType(
                 $"runtime {runtime} needs a zip whose root holds an executable 'bootstrap', but the function's code_type is inline: update the code first");
@@ -606,12 +607,6 @@ public static class FunctionValidator
         {
             return FgsErrors.InvalidCodeType(
                 $"code_type '{codeType}' is not supported: upload the code as a base64 zip in func_code.file with code_type zip");
-        }
-
-        if (codeType == CodeTypes.Inline && FunctionRuntimes.RequiresBootstrap(runtime))
-        {
-            return FgsErrors.InvalidCodeType(
-                $"code_type 'inline' cannot be used with runtime {runtime}: upload a zip whose root holds an executable 'bootstrap'");
         }
 
         if (!string.IsNullOrEmpty(codeFilename) && !IsCodeFilename(codeFilename))

@@ -127,6 +127,10 @@ public sealed class InstancePool : IInstanceEvents
             }
         }
 
+        if (launched.Throttled)
+        {
+            return DispatchOutcome.Rejected;
+        }
         if (launched.Instance is not { } instance)
         {
             invocation.TryFail(InvocationStatus.InitFailed, launched.Error ?? "instance start failed", _time.GetTimestamp());

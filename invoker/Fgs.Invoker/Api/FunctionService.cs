@@ -13,7 +13,7 @@ namespace Fgs.Invoker.Api;
 
 /// <summary>
 /// Function management (create, get config and code, update config and code, delete, list): the
-/// same operations for the HTTP API and for embedding. Validates every rule before anything is
+/// operations behind the HTTP API. Validates every rule before anything is
 /// written; writes the store first, then the in-memory catalog, so what is acknowledged is durable.
 /// </summary>
 internal sealed class FunctionService
@@ -60,6 +60,10 @@ internal sealed class FunctionService
         if (FunctionValidator.ValidateCreate(request) is { } invalid)
         {
             return invalid;
+        }
+        if (RunnableRuntime(request!.Runtime) is { } notRunnable)
+        {
+            return notRunnable;
         }
         if (ValidateProjectId(projectId) is { } badProject)
         {
@@ -122,6 +126,10 @@ internal sealed class FunctionService
             if (FunctionValidator.ValidateUpdateConfig(request, current) is { } invalid)
             {
                 return invalid;
+            }
+            if (request!.Runtime is { Length: > 0 } runtime && RunnableRuntime(runtime) is { } notRunnable)
+            {
+                return notRunnable;
             }
             updated = FunctionMapper.ApplyUpdateConfig(current, request!, _time.GetUtcNow());
             _store.Save(updated);
@@ -232,14 +240,20 @@ internal sealed class FunctionService
             return FgsErrors.InvalidQueryParameter("maxitems must be an integer from 1 to 400");
         }
         args.TryGetValue("package_name", out var package);
+        args.TryGetValue("func_name", out var nameFilter);
         var all = _catalog.List(projectId, string.IsNullOrEmpty(package) ? null : package);
+        if (!string.IsNullOrEmpty(nameFilter))
+        {
+            // FunctionGraph filters the list by a fragment of the name.
+            all = [.. all.Where(f => f.Name.Contains(nameFilter, StringComparison.Ordinal))];
+        }
         var page = all.Skip((int)Math.Min(marker, int.MaxValue)).Take(maxItems).ToList();
         var next = marker + page.Count;
         var response = new ListFunctionsResponse
         {
             Functions = [.. page.Select(f => FunctionMapper.ToListResult(f, _options.Region))],
             Count = all.Count,
-            NextMarker = next >= all.Count ? 0 : next,
+            NextMarker = next >= all.Count ? all.Count : next,
         };
         return Json(response, FgsJsonContext.Default.ListFunctionsResponse);
     }
@@ -309,6 +323,16 @@ internal sealed class FunctionService
         }
         _store.CollectPackages(used);
     }
+
+    /// <summary>
+    /// Instances start the code package's <c>bootstrap</c>: Custom functions run here. The
+    /// language runtimes and HTTP functions are valid FunctionGraph settings but have no launcher
+    /// on this node yet, so they are refused up front rather than failing at every invocation.
+    /// </summary>
+    internal static FgsError? RunnableRuntime(string? runtime)
+        => runtime == FunctionRuntimes.Custom
+            ? null
+            : FgsErrors.InvalidRuntime($"runtime '{runtime}' is not supported by this data plane yet: use 'Custom' with a bootstrap executable at the root of the code package");
 
     /// <summary>Project ids become store folder names: letters, digits, '-' and '_', 1-64 characters.</summary>
     internal static FgsError? ValidateProjectId(string projectId)

@@ -110,7 +110,7 @@ internal static class CommandLine
 
     private static double ParsePositive(string s, string option)
     {
-        if (!double.TryParse(s.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v <= 0 || double.IsInfinity(v))
+        if (!double.TryParse(s.EndsWith('s') ? s[..^1] : s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v <= 0 || double.IsInfinity(v))
         {
             throw new FormatException($"{option} needs a positive number of seconds, not '{s}'");
         }

@@ -28,6 +28,7 @@ internal sealed class InstanceManager : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<FunctionKey, PoolSlot> _pools = [];
     private readonly HashSet<ProcessInstance> _live = [];
+    private readonly Dictionary<FunctionKey, InstanceOutputSink> _sinks = [];
     private readonly ITimer _heartbeat;
     private readonly string _instancesRoot;
     private long _lastReclaim;
@@ -88,13 +89,20 @@ internal sealed class InstanceManager : IAsyncDisposable
     public void Retire(FunctionKey key)
     {
         PoolSlot? slot;
+        InstanceOutputSink? sink;
         lock (_gate)
         {
             _pools.Remove(key, out slot);
+            _sinks.Remove(key, out sink);
         }
         if (slot is not null)
         {
-            _ = slot.Pool.DrainAsync("function deleted", CancellationToken.None).AsTask();
+            _ = slot.Pool.DrainAsync("function deleted", CancellationToken.None).AsTask()
+                .ContinueWith(_ => sink?.Dispose(), TaskScheduler.Default);
+        }
+        else
+        {
+            sink?.Dispose();
         }
     }
 
@@ -103,8 +111,13 @@ internal sealed class InstanceManager : IAsyncDisposable
         var urn = def.GetUrn(_options.Region).ToString();
         var settings = new InstancePoolSettings(def.MaxInstanceNum,
             Math.Max(1, def.ConcurrentNum), _options.KeepAlive);
-        var logPath = Path.Combine(_options.DataDir, "logs", def.ProjectId, def.Package, def.Name + ".log");
-        var sink = new InstanceOutputSink(logPath, null);
+        var key = new FunctionKey(def.ProjectId, def.Package, def.Name);
+        if (!_sinks.TryGetValue(key, out var sink))
+        {
+            var logPath = Path.Combine(_options.DataDir, "logs", def.ProjectId, def.Package, def.Name + ".log");
+            sink = new InstanceOutputSink(logPath, note => _log($"{urn}: {note}"));
+            _sinks[key] = sink;
+        }
         return new InstancePool(urn, settings, (events, ct) => LaunchAsync(def, events, sink, ct), _time);
     }
 
@@ -118,7 +131,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             }
             if (_live.Count >= _options.MaxInstancesTotal)
             {
-                return LaunchResult.Failed($"the node's instance quota of {_options.MaxInstancesTotal} is used up");
+                return LaunchResult.Throttle($"the node's instance quota of {_options.MaxInstancesTotal} is used up");
             }
         }
         string codeRoot;
@@ -163,6 +176,11 @@ internal sealed class InstanceManager : IAsyncDisposable
         };
         // The user's variables first: the platform's RUNTIME_* names win (and cannot be set by users).
         foreach (var (k, v) in def.UserData)
+        {
+            env[k] = v;
+        }
+        // Encrypted variables are given to the function in clear, like FunctionGraph does.
+        foreach (var (k, v) in def.EncryptedUserData)
         {
             env[k] = v;
         }
@@ -268,6 +286,14 @@ internal sealed class InstanceManager : IAsyncDisposable
     {
         await ShutdownAsync(new CancellationToken(true)).ConfigureAwait(false);
         await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var s in _sinks.Values)
+            {
+                s.Dispose();
+            }
+            _sinks.Clear();
+        }
     }
 
     private sealed record PoolSlot(long Revision, InstancePool Pool);

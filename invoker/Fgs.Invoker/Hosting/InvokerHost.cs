@@ -35,7 +35,7 @@ internal sealed class InvokerHost : IAsyncDisposable
     /// <summary>The bound front door address.</summary>
     public IPEndPoint? Endpoint => _server?.LocalEndPoint;
 
-    /// <summary>Management operations (also for embedding).</summary>
+    /// <summary>Management operations.</summary>
     public FunctionService? Functions { get; private set; }
 
     /// <summary>The instance manager.</summary>

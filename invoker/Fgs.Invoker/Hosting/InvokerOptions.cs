@@ -2,10 +2,10 @@ using System.Net;
 
 namespace Fgs.Invoker.Hosting;
 
-/// <summary>Settings of one invoker (from the command line, a config file and the environment).</summary>
+/// <summary>Settings of one invoker (from the command line and the environment).</summary>
 internal sealed class InvokerOptions
 {
-    /// <summary>Front door address (FunctionGraph v2 API, health, metrics).</summary>
+    /// <summary>Front door address (FunctionGraph v2 API and health).</summary>
     public IPEndPoint Listen { get; set; } = new(IPAddress.Loopback, 8080);
 
     /// <summary>Folder of the embedded store (functions, code, logs).</summary>

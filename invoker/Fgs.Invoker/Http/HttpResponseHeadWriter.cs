@@ -148,6 +148,8 @@ public static class HttpResponseHeadWriter
         502 => "Bad Gateway"u8,
         503 => "Service Unavailable"u8,
         504 => "Gateway Timeout"u8,
+        414 => "URI Too Long"u8,
+        505 => "HTTP Version Not Supported"u8,
         _ => "Unknown"u8,
     };
 

@@ -11,6 +11,7 @@ internal sealed class InstanceOutputSink : IDisposable
     private readonly object _gate = new();
     private readonly FileStream? _file;
     private readonly Action<string>? _notes;
+    private bool _disposed;
 
     public InstanceOutputSink(string? path, Action<string>? notes)
     {
@@ -30,8 +31,11 @@ internal sealed class InstanceOutputSink : IDisposable
         }
         lock (_gate)
         {
-            _file.Write(data);
-            _file.Flush();
+            if (!_disposed)
+            {
+                _file.Write(data);
+                _file.Flush();
+            }
         }
     }
 
@@ -45,8 +49,11 @@ internal sealed class InstanceOutputSink : IDisposable
         var bytes = Encoding.UTF8.GetBytes("[platform] " + message + "\n");
         lock (_gate)
         {
-            _file.Write(bytes);
-            _file.Flush();
+            if (!_disposed)
+            {
+                _file.Write(bytes);
+                _file.Flush();
+            }
         }
     }
 
@@ -54,6 +61,7 @@ internal sealed class InstanceOutputSink : IDisposable
     {
         lock (_gate)
         {
+            _disposed = true;
             _file?.Dispose();
         }
     }

@@ -176,7 +176,15 @@ internal sealed partial class OutputReactor
                     }
                     if (r > 0)
                     {
-                        _onData(_buffer.AsSpan(0, (int)r));
+                        try
+                        {
+                            _onData(_buffer.AsSpan(0, (int)r));
+                        }
+                        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+                        {
+                            // A log sink failing (disk full, closed) must not stop the reading of
+                            // every instance's output; the bytes are dropped.
+                        }
                         continue;
                     }
                     if (r == 0)

@@ -789,13 +789,14 @@ public sealed class FunctionValidatorCreateTests
     [Theory]
     [InlineData("Custom")]
     [InlineData("http")]
-    public void Inline_code_is_rejected_for_bootstrap_runtimes(string runtime)
+    public void Inline_code_is_accepted_for_bootstrap_runtimes_as_the_bootstrap_itself(string runtime)
     {
         var body = TestCode.Custom();
         body.Runtime = runtime;
         body.CodeType = "inline";
+        body.FuncCode = new FuncCode { File = Convert.ToBase64String("#!/bin/sh\nexit 0\n"u8.ToArray()) };
 
-        AssertError(FunctionValidator.ValidateCreate(body), "FSS.1006", "code_type 'inline' cannot be used");
+        Assert.Null(FunctionValidator.ValidateCreate(body));
     }
 
     [Fact]

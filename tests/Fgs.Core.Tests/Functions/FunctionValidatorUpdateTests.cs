@@ -219,9 +219,8 @@ public sealed class FunctionValidatorUpdateTests
         AssertError(FunctionValidator.ValidateUpdateCode(
                 new UpdateFunctionCodeRequestBody { CodeType = "zip", FuncCode = new FuncCode { File = "***" } }, Current),
             "FSS.1011", "base64");
-        AssertError(FunctionValidator.ValidateUpdateCode(
-                new UpdateFunctionCodeRequestBody { CodeType = "inline", FuncCode = new FuncCode { File = "YQ==" } }, Current),
-            "FSS.1006", "inline");
+        Assert.Null(FunctionValidator.ValidateUpdateCode(
+            new UpdateFunctionCodeRequestBody { CodeType = "inline", FuncCode = new FuncCode { File = "YQ==" } }, Current));
         AssertError(FunctionValidator.ValidateUpdateCode(null, Current), "FSS.0400", "body is required");
     }
 

@@ -222,4 +222,40 @@ public sealed class ManagementApiTests : IAsyncLifetime
         using var health = await _fx.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    [Fact]
+    public async Task Inline_custom_code_becomes_the_bootstrap()
+    {
+        var script = "#!/bin/bash\nAPI=\"http://${RUNTIME_API_ADDR}/v1/runtime/invocation\"\nwhile true; do H=$(mktemp); curl -sS -D \"$H\" -o /dev/null \"$API/request\" || { sleep 0.05; continue; }; ID=$(grep -i '^x-cff-request-id:' \"$H\" | cut -d: -f2- | tr -d '[:space:]'); curl -sS -o /dev/null -X POST --data-binary inline-ok \"$API/response/$ID\"; rm -f \"$H\"; done\n";
+        var body = "{\"func_name\":\"inline\",\"runtime\":\"Custom\",\"handler\":\"bootstrap\",\"code_type\":\"inline\",\"func_code\":{\"file\":\""
+            + Convert.ToBase64String(Encoding.UTF8.GetBytes(script)) + "\"}}";
+        using var r = await _fx.Client.PostAsync(InvokerFixture.FunctionsPath, new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(200, (int)r.StatusCode);
+        Assert.Equal("inline-ok", (await _fx.InvokeAsync("inline", "{}")).Result);
+    }
+
+    [Fact]
+    public async Task Runtimes_without_a_launcher_are_refused_up_front()
+    {
+        var body = "{\"func_name\":\"py\",\"runtime\":\"Python3.9\",\"handler\":\"index.handler\",\"code_type\":\"zip\",\"func_code\":{\"file\":\""
+            + Convert.ToBase64String(Curl) + "\"}}";
+        using var r = await _fx.Client.PostAsync(InvokerFixture.FunctionsPath, new StringContent(body, Encoding.UTF8, "application/json"));
+        var (status, json) = await Read(r);
+        Assert.Equal(400, status);
+        Assert.Equal("FSS.1005", json.GetProperty("error_code").GetString());
+        Assert.Contains("Python3.9", json.GetProperty("error_msg").GetString());
+    }
+
+    [Fact]
+    public async Task List_filters_by_name_fragment_and_pages_to_the_end()
+    {
+        await _fx.CreateOkAsync("alpha-one", Curl);
+        await _fx.CreateOkAsync("alpha-two", Curl);
+        await _fx.CreateOkAsync("beta", Curl);
+        using var filtered = await _fx.Client.GetAsync($"{InvokerFixture.FunctionsPath}?func_name=alpha");
+        var (_, json) = await Read(filtered);
+        Assert.Equal(2, json.GetProperty("count").GetInt32());
+        Assert.Equal(2, json.GetProperty("next_marker").GetInt32()); // last page: the marker equals the count
+        Assert.All(json.GetProperty("functions").EnumerateArray(), f => Assert.StartsWith("alpha", f.GetProperty("func_name").GetString()));
+    }
 }
