@@ -114,4 +114,33 @@ public sealed class SecurityTests
         // The instance itself is still served.
         Assert.Equal("{\"echo\":2}", (await fx.InvokeAsync("guarded", "{\"echo\":2}")).Result);
     }
+
+    [Fact]
+    public async Task Malformed_runtime_api_request_gets_400_and_close_and_the_instance_is_still_served()
+    {
+        // The bootstrap first sends a malformed request on its own connection (bash /dev/tcp), reads
+        // the status line, then serves normally and answers every event with that status line.
+        var script = """
+            #!/bin/bash
+            API="http://${RUNTIME_API_ADDR}/v1/runtime/invocation"
+            exec 3<>"/dev/tcp/${RUNTIME_API_ADDR%:*}/${RUNTIME_API_ADDR##*:}"
+            printf 'GET /v1/runtime/invocation/request HTTP/1.1\r\nBad Header Without Colon\r\n\r\n' >&3
+            STATUS=$(head -n 1 <&3 | tr -d '\r')
+            REST=$(cat <&3)   # returns only once the server has closed the connection
+            exec 3>&-
+            while true; do
+              H=$(mktemp)
+              curl -sS -D "$H" -o /dev/null "$API/request" || { sleep 0.05; continue; }
+              ID=$(grep -i '^x-cff-request-id:' "$H" | cut -d: -f2- | tr -d '[:space:]')
+              curl -sS -o /dev/null -X POST --data-binary "$STATUS" "$API/response/$ID"
+              rm -f "$H"
+            done
+            """;
+        await using var fx = await InvokerFixture.StartAsync();
+        await fx.CreateOkAsync("malformed", InvokerFixture.ZipBootstrap(script));
+        var r = await fx.InvokeAsync("malformed", "{}");
+        Assert.Equal(200, r.Status);
+        Assert.StartsWith("HTTP/1.1 400", r.Result);
+        Assert.Equal("HTTP/1.1 400", (await fx.InvokeAsync("malformed", "{}")).Result![..12]);
+    }
 }
