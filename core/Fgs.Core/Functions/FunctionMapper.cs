@@ -193,43 +193,12 @@ public static class FunctionMapper
     public static T ToConfigView<T>(FunctionDefinition function, string region)
         where T : FunctionConfigView, new()
     {
-        ArgumentNullException.ThrowIfNull(function);
-        return new T
-        {
-            FuncUrn = function.GetUrn(region).ToString(),
-            FuncName = function.Name,
-            Namespace = function.ProjectId,
-            ProjectName = region,
-            Package = function.Package,
-            Runtime = function.Runtime,
-            Timeout = function.Timeout,
-            Handler = function.Handler,
-            MemorySize = function.MemorySize,
-            GpuMemory = function.GpuMemory,
-            GpuType = function.GpuType,
-            Cpu = function.CpuMillicores,
-            CodeType = function.CodeType,
-            CodeFilename = function.CodeFilename,
-            CodeSize = function.CodeSize,
-            UserData = SerializeUserData(function.UserData),
-            EncryptedUserData = SerializeUserData(function.EncryptedUserData),
-            Digest = function.Digest,
-            Version = function.Version,
-            Xrole = function.Xrole,
-            AppXrole = function.AppXrole,
-            Description = function.Description,
-            LastModified = function.LastModified,
-            StrategyConfig = new StrategyConfig { Concurrency = function.MaxInstanceNum, ConcurrentNum = function.ConcurrentNum },
-            InitializerHandler = function.InitializerHandler,
-            InitializerTimeout = function.InitializerTimeout,
-            PreStopHandler = function.PreStopHandler,
-            PreStopTimeout = function.PreStopTimeout,
-            EnterpriseProjectId = function.EnterpriseProjectId,
-            Type = function.Type,
-            EnableDynamicMemory = function.EnableDynamicMemory,
-            IsStatefulFunction = function.IsStatefulFunction,
-            HeartbeatHandler = function.HeartbeatHandler,
-        };
+        var view = Summarize(new T(), function, function.GetUrn(region).ToString(), region);
+        view.GpuType = function.GpuType;
+        view.EnableDynamicMemory = function.EnableDynamicMemory;
+        view.IsStatefulFunction = function.IsStatefulFunction;
+        view.HeartbeatHandler = function.HeartbeatHandler;
+        return view;
     }
 
     /// <summary>The function as one item of <see cref="ListFunctionsResponse.Functions"/>; its
@@ -237,38 +206,43 @@ public static class FunctionMapper
     public static ListFunctionResult ToListResult(FunctionDefinition function, string region)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return new ListFunctionResult
-        {
-            FuncUrn = function.GetUrn(region).WithoutQualifier().ToString(),
-            FuncName = function.Name,
-            Namespace = function.ProjectId,
-            ProjectName = region,
-            Package = function.Package,
-            Runtime = function.Runtime,
-            Timeout = function.Timeout,
-            Handler = function.Handler,
-            MemorySize = function.MemorySize,
-            GpuMemory = function.GpuMemory,
-            Cpu = function.CpuMillicores,
-            CodeType = function.CodeType,
-            CodeFilename = function.CodeFilename,
-            CodeSize = function.CodeSize,
-            UserData = SerializeUserData(function.UserData),
-            EncryptedUserData = SerializeUserData(function.EncryptedUserData),
-            Digest = function.Digest,
-            Version = function.Version,
-            Xrole = function.Xrole,
-            AppXrole = function.AppXrole,
-            Description = function.Description,
-            LastModified = function.LastModified,
-            StrategyConfig = new StrategyConfig { Concurrency = function.MaxInstanceNum, ConcurrentNum = function.ConcurrentNum },
-            InitializerHandler = function.InitializerHandler,
-            InitializerTimeout = function.InitializerTimeout,
-            PreStopHandler = function.PreStopHandler,
-            PreStopTimeout = function.PreStopTimeout,
-            EnterpriseProjectId = function.EnterpriseProjectId,
-            Type = function.Type,
-        };
+        return Summarize(new ListFunctionResult(), function, function.GetUrn(region).WithoutQualifier().ToString(), region);
+    }
+
+    private static T Summarize<T>(T view, FunctionDefinition function, string urn, string region)
+        where T : FunctionSummaryView
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        view.FuncUrn = urn;
+        view.FuncName = function.Name;
+        view.Namespace = function.ProjectId;
+        view.ProjectName = region;
+        view.Package = function.Package;
+        view.Runtime = function.Runtime;
+        view.Timeout = function.Timeout;
+        view.Handler = function.Handler;
+        view.MemorySize = function.MemorySize;
+        view.GpuMemory = function.GpuMemory;
+        view.Cpu = function.CpuMillicores;
+        view.CodeType = function.CodeType;
+        view.CodeFilename = function.CodeFilename;
+        view.CodeSize = function.CodeSize;
+        view.UserData = SerializeUserData(function.UserData);
+        view.EncryptedUserData = SerializeUserData(function.EncryptedUserData);
+        view.Digest = function.Digest;
+        view.Version = function.Version;
+        view.Xrole = function.Xrole;
+        view.AppXrole = function.AppXrole;
+        view.Description = function.Description;
+        view.LastModified = function.LastModified;
+        view.StrategyConfig = new StrategyConfig { Concurrency = function.MaxInstanceNum, ConcurrentNum = function.ConcurrentNum };
+        view.InitializerHandler = function.InitializerHandler;
+        view.InitializerTimeout = function.InitializerTimeout;
+        view.PreStopHandler = function.PreStopHandler;
+        view.PreStopTimeout = function.PreStopTimeout;
+        view.EnterpriseProjectId = function.EnterpriseProjectId;
+        view.Type = function.Type;
+        return view;
     }
 
     /// <summary>Fills a code view (<see cref="ShowFunctionCodeResponse"/> or
