@@ -15,6 +15,7 @@ namespace Fgs.Core.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(Fgs.Core.Quotas.ListQuotasResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(OrderedDictionary<string, string>))]
 [JsonSerializable(typeof(List<KvItem>))]

@@ -99,9 +99,19 @@ internal sealed class FrontDoor : IHttpHandler
             }
         }
 
-        // /v2/{project_id}/fgs/functions[/{function_urn}[/{resource}]]
+        // /v2/{project_id}/fgs/functions[/{function_urn}[/{resource}]] and /v2/{project_id}/fgs/quotas
         var pathText = Encoding.ASCII.GetString(path);
         var segments = pathText.Split('/');
+        if (segments is ["", "v2", { Length: > 0 } quotaProject, "fgs", "quotas"])
+        {
+            if (head.Method != HttpMethodKind.Get)
+            {
+                await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
+                return;
+            }
+            await RespondAsync(exchange, _functions.ListQuotas(Uri.UnescapeDataString(quotaProject)), 200).ConfigureAwait(false);
+            return;
+        }
         if (segments.Length < 5 || segments[0].Length != 0 || segments[1] != "v2" || segments[3] != "fgs" || segments[4] != "functions"
             || segments[2].Length == 0)
         {

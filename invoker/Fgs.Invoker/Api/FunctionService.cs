@@ -258,6 +258,15 @@ internal sealed class FunctionService
         return Json(response, FgsJsonContext.Default.ListFunctionsResponse);
     }
 
+    /// <summary>The quotas this node enforces, with their use (<c>GET /v2/{project_id}/fgs/quotas</c>).</summary>
+    public ApiResult ListQuotas(string projectId)
+    {
+        var response = new Fgs.Core.Quotas.ListQuotasResponse();
+        response.Quotas.Resources.Add(new() { Type = "fgs_func_num", Quota = _options.MaxFunctionsPerProject, Used = _catalog.CountIn(projectId) });
+        response.Quotas.Resources.Add(new() { Type = "fgs_on_demand_instance_limit", Quota = _options.MaxInstancesTotal, Used = _instances.LiveInstances });
+        return Json(response, FgsJsonContext.Default.ListQuotasResponse);
+    }
+
     /// <summary>Loads the demo functions shipped with the product: each sub-folder of
     /// <paramref name="demoDir"/> holding a <c>bootstrap</c> becomes a Custom function of the same
     /// name (created, or its code refreshed when it changed).</summary>

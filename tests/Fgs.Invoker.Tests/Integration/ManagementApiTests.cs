@@ -258,4 +258,28 @@ public sealed class ManagementApiTests : IAsyncLifetime
         Assert.Equal(2, json.GetProperty("next_marker").GetInt32()); // last page: the marker equals the count
         Assert.All(json.GetProperty("functions").EnumerateArray(), f => Assert.StartsWith("alpha", f.GetProperty("func_name").GetString()));
     }
+
+    [Fact]
+    public async Task Quotas_report_the_enforced_limits_and_their_use()
+    {
+        await _fx.CreateOkAsync("counted", Curl);
+        using var r = await _fx.Client.GetAsync($"/v2/{InvokerFixture.Project}/fgs/quotas");
+        var (status, json) = await Read(r);
+        Assert.Equal(200, status);
+        var resources = json.GetProperty("quotas").GetProperty("resources").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("type").GetString()!, e => (Quota: e.GetProperty("quota").GetInt64(), Used: e.GetProperty("used").GetInt64()));
+        Assert.Equal((400L, 1L), resources["fgs_func_num"]);
+        Assert.Equal(1000L, resources["fgs_on_demand_instance_limit"].Quota);
+    }
+
+    [Fact]
+    public async Task Idle_instances_are_reclaimed_after_the_configured_keep_alive()
+    {
+        await using var fx = await InvokerFixture.StartAsync(o => o.KeepAlive = TimeSpan.FromSeconds(1));
+        await fx.CreateOkAsync("short-lived", Curl);
+        Assert.Equal(200, (await fx.InvokeAsync("short-lived", "{\"echo\":1}")).Status);
+        Assert.Equal(1, fx.Host.Instances!.LiveInstances);
+        // The policy itself is tested on a fake clock (InstancePoolTests); this checks the wiring.
+        await InvocationLifecycleTests.WaitUntil(() => fx.Host.Instances!.LiveInstances == 0, TimeSpan.FromSeconds(10));
+    }
 }
