@@ -94,14 +94,22 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         };
         // setsid makes the bootstrap the leader of a new session and process group without forking
         // (a freshly spawned child is not a group leader), so the pid we get is the bootstrap's own.
+        var argv = Supervisor.LaunchCommand(_spec.Bootstrap);
         if (Supervisor.SetsidPath is { } setsid)
         {
             psi.FileName = setsid;
-            psi.ArgumentList.Add(_spec.Bootstrap);
+            foreach (var a in argv)
+            {
+                psi.ArgumentList.Add(a);
+            }
         }
         else
         {
-            psi.FileName = _spec.Bootstrap;
+            psi.FileName = argv[0];
+            foreach (var a in argv.AsSpan(1))
+            {
+                psi.ArgumentList.Add(a);
+            }
         }
         psi.Environment.Clear();
         foreach (var (k, v) in _spec.Environment)

@@ -10,9 +10,57 @@ internal static class Supervisor
     /// <summary>Whether <c>/proc/PID/task/TID/children</c> exists (needed to walk process trees).</summary>
     public static bool CanWalkChildren { get; } = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
 
+    /// <summary>bash, when installed: FunctionGraph's runtime image has <c>/bin/sh</c> as bash, and the
+    /// user guide's bootstrap examples rely on it (<c>#!/bin/sh</c> followed by <c>set -o pipefail</c>).</summary>
+    public static string? BashPath { get; } = new[] { "/bin/bash", "/usr/bin/bash" }.FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// The command that starts a bootstrap: the file itself, except that a <c>#!/bin/sh</c> script
+    /// runs under bash where <c>/bin/sh</c> is another shell (dash on Debian), as it would on
+    /// FunctionGraph.
+    /// </summary>
+    public static string[] LaunchCommand(string bootstrap)
+    {
+        if (BashPath is { } bash && IsBinShScript(bootstrap) && !IsBash("/bin/sh"))
+        {
+            return [bash, bootstrap];
+        }
+        return [bootstrap];
+    }
+
+    private static bool IsBinShScript(string path)
+    {
+        Span<byte> head = stackalloc byte[10];
+        try
+        {
+            using var f = File.OpenHandle(path);
+            var n = RandomAccess.Read(f, head, 0);
+            // "#!/bin/sh" followed by a line end or blank (not "#!/bin/shell").
+            return n >= 10 && head[..9].SequenceEqual("#!/bin/sh"u8) && head[9] is (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsBash(string shell)
+    {
+        try
+        {
+            var target = new FileInfo(shell).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? shell;
+            return Path.GetFileName(target) == "bash";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>One line describing the capabilities, for the start-up log.</summary>
     public static string Describe() =>
         $"process groups: {(SetsidPath is null ? "unavailable (setsid missing; trees killed by walking /proc)" : "setsid")}; " +
         $"process tree walk: {(CanWalkChildren ? "yes" : "no (kernel lacks /proc/PID/task/TID/children)")}; " +
-        "runtime API peer check: /proc/net/tcp + /proc/PID/fd";
+        "runtime API peer check: /proc/net/tcp + /proc/PID/fd; " +
+        $"#!/bin/sh bootstraps run under {(BashPath is not null && !IsBash("/bin/sh") ? "bash (as on FunctionGraph)" : "/bin/sh")}";
 }

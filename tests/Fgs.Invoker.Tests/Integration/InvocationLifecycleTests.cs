@@ -161,6 +161,39 @@ public sealed class InvocationLifecycleTests : IAsyncLifetime
         Assert.Equal("slept", (await busy).Result);
     }
 
+    [Fact]
+    public async Task User_guide_shell_bootstrap_runs_as_written()
+    {
+        // The FunctionGraph user guide's custom runtime example, verbatim in style: #!/bin/sh with
+        // `set -o pipefail` (FunctionGraph's /bin/sh is bash), curl -LD for the headers, -d to answer.
+        var script = """
+            #!/bin/sh
+            set -o pipefail
+
+            #Processing requests loop
+            while true
+            do
+              HEADERS="$(mktemp)"
+              # Get an event
+              EVENT_DATA=$(curl -sS -LD "$HEADERS" -X GET "http://$RUNTIME_API_ADDR/v1/runtime/invocation/request")
+              # Get request id from response header
+              REQUEST_ID=$(grep -Fi x-cff-request-id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+              if [ -z "$REQUEST_ID" ]; then
+                continue
+              fi
+              # Process request data
+              RESPONSE="Echoing request: $EVENT_DATA"
+              # Put response
+              curl -X POST "http://$RUNTIME_API_ADDR/v1/runtime/invocation/response/$REQUEST_ID" -d "$RESPONSE"
+            done
+            """;
+        await _fx.CreateOkAsync("user-guide", InvokerFixture.ZipBootstrap(script));
+        var r = await _fx.InvokeAsync("user-guide", "{\"hello\":\"world\"}");
+        Assert.Equal(200, r.Status);
+        Assert.Equal("Echoing request: {\"hello\":\"world\"}", r.Result);
+        Assert.Equal("Echoing request: second", (await _fx.InvokeAsync("user-guide", "second")).Result);
+    }
+
     internal static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
     {
         var sw = Stopwatch.StartNew();
