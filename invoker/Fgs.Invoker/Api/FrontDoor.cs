@@ -203,7 +203,8 @@ internal sealed class FrontDoor : IHttpHandler
             Log = wantTail ? new LogTail() : null,
             VersionLabel = def.Version,
         };
-        var outcome = await pool.DispatchAsync(inv, exchange.Connection.Closed).ConfigureAwait(false);
+        // Not cancelled with the client's connection: an instance being started serves the next request.
+        var outcome = await pool.DispatchAsync(inv, CancellationToken.None).ConfigureAwait(false);
         switch (outcome)
         {
             case DispatchOutcome.Rejected:

@@ -39,6 +39,12 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private int _stopping;
 
     private volatile bool _dead;
+    private volatile bool _servedFirstRequest;
+
+    /// <summary>How long a starting runtime may take to ask for its first event, on top of the
+    /// function's timeout (FunctionGraph bounds initialization at 300 s; a runtime without an
+    /// initializer gets this much to start).</summary>
+    private static readonly TimeSpan StartupAllowance = TimeSpan.FromSeconds(60);
 
     public ProcessInstance(InstanceSpec spec, IInstanceEvents events, TimeProvider time, InstanceOutputSink? sink = null)
     {
@@ -172,7 +178,11 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     public void Deliver(Invocation invocation)
     {
         invocation.InstanceId = Id;
-        invocation.DeadlineTimestamp = _time.GetTimestamp() + (long)(invocation.Timeout.TotalSeconds * _time.TimestampFrequency);
+        // The timeout measures the function's own run, from the moment its runtime takes the event
+        // (reset there). Until then a new process may still be starting (a JVM takes seconds), so
+        // the first deadline also allows for the start, bounded, in case the runtime never asks.
+        var wait = _servedFirstRequest ? invocation.Timeout : invocation.Timeout + StartupAllowance;
+        invocation.DeadlineTimestamp = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
         PendingGet? waiter = null;
         lock (_gate)
         {
@@ -380,6 +390,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         }
 
         inv.DeliveredTimestamp = _time.GetTimestamp();
+        inv.DeadlineTimestamp = inv.DeliveredTimestamp + (long)(inv.Timeout.TotalSeconds * _time.TimestampFrequency);
+        _servedFirstRequest = true;
         if (inv.Type is InvokeType.Sync or InvokeType.Async)
         {
             WriteLog(inv, $"Start invoke request '{inv.RequestId}', version: {inv.VersionLabel}\n");

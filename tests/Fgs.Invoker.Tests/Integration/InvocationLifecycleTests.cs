@@ -48,6 +48,27 @@ public sealed class InvocationLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Timeout_counts_from_when_the_runtime_takes_the_event_not_from_process_start()
+    {
+        // A runtime that needs 4 s to start (a JVM, say) serves a function whose timeout is 3 s.
+        var script = """
+            #!/bin/bash
+            sleep 4
+            API="http://${RUNTIME_API_ADDR}/v1/runtime/invocation"
+            while true; do
+              H=$(mktemp); curl -sS -D "$H" -o /dev/null "$API/request" || { sleep 0.05; continue; }
+              ID=$(grep -i '^x-cff-request-id:' "$H" | cut -d: -f2- | tr -d '[:space:]')
+              curl -sS -o /dev/null -X POST --data-binary started-late "$API/response/$ID"; rm -f "$H"
+            done
+            """;
+        await _fx.CreateOkAsync("slow-start", InvokerFixture.ZipBootstrap(script), "\"timeout\":3");
+        var r = await _fx.InvokeAsync("slow-start", "{}");
+        Assert.Equal(200, r.Status);
+        Assert.Equal("started-late", r.Result);
+        Assert.True(r.Elapsed > TimeSpan.FromSeconds(3.5), $"answered in {r.Elapsed}");
+    }
+
+    [Fact]
     public async Task Crash_fails_the_invocation_at_once_with_exit_status_and_stderr()
     {
         await _fx.CreateOkAsync("crash", Curl, "\"timeout\":60");
