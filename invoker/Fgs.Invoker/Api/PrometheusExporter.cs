@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using Fgs.Core.Metrics;
+
+namespace Fgs.Invoker.Api;
+
+/// <summary>
+/// Renders the function metrics and instance counts in the Prometheus text exposition format
+/// (version 0.0.4) for <c>GET /metrics</c>. Names follow FunctionGraph's metrics: count, failcount,
+/// rejectcount, functionErrorCount, systemErrorCount, duration (sum, count, max, min),
+/// concurrency, and instance counts by kind and state.
+/// </summary>
+internal static class PrometheusExporter
+{
+    /// <summary>Instance counts of one pool.</summary>
+    public readonly record struct PoolCounts(string FunctionUrn, string Version, string Kind, int Starting, int Idle, int Busy);
+
+    public static byte[] Render(FunctionMetrics metrics, IReadOnlyList<PoolCounts> pools)
+    {
+        var sb = new StringBuilder(4096);
+        var stats = metrics.All.ToList();
+
+        Family(sb, "fgs_function_invocations_total", "counter", "Invocations counted per function version, errors and rejections included (FunctionGraph count).");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_invocations_total", s, null, s.Count);
+        }
+        Family(sb, "fgs_function_errors_total", "counter", "Failed invocations by kind: function (functionErrorCount) or system (systemErrorCount).");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_errors_total", s, ("kind", "function"), s.FunctionErrors);
+            Sample(sb, "fgs_function_errors_total", s, ("kind", "system"), s.SystemErrors);
+        }
+        Family(sb, "fgs_function_rejections_total", "counter", "Invocations rejected for capacity with 429 (rejectcount).");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_rejections_total", s, null, s.Rejected);
+        }
+        Family(sb, "fgs_function_cold_starts_total", "counter", "Invocations that started a new instance.");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_cold_starts_total", s, null, s.ColdStarts);
+        }
+        Family(sb, "fgs_function_duration_milliseconds", "summary", "Run time of invocations that reached their function.");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_duration_milliseconds_sum", s, null, s.DurationSumMs);
+            Sample(sb, "fgs_function_duration_milliseconds_count", s, null, s.Timed);
+        }
+        Family(sb, "fgs_function_duration_max_milliseconds", "gauge", "Longest run (maxDuration).");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_duration_max_milliseconds", s, null, s.MaxDurationMs);
+        }
+        Family(sb, "fgs_function_duration_min_milliseconds", "gauge", "Shortest run (minDuration).");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_duration_min_milliseconds", s, null, s.MinDurationMs);
+        }
+        Family(sb, "fgs_function_concurrency", "gauge", "Invocations in flight (concurrency).");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_concurrency", s, null, s.Concurrency);
+        }
+        Family(sb, "fgs_function_memory_max_megabytes", "gauge", "Largest instance memory seen at the end of an invocation.");
+        foreach (var s in stats)
+        {
+            Sample(sb, "fgs_function_memory_max_megabytes", s, null, s.MaxMemoryMb);
+        }
+
+        Family(sb, "fgs_instances", "gauge", "Instances by kind (reserved, on_demand) and state (starting, idle, busy).");
+        foreach (var p in pools)
+        {
+            foreach (var (state, n) in new[] { ("starting", p.Starting), ("idle", p.Idle), ("busy", p.Busy) })
+            {
+                sb.Append("fgs_instances{function=\"").Append(Escape(p.FunctionUrn)).Append("\",version=\"").Append(Escape(p.Version))
+                  .Append("\",kind=\"").Append(p.Kind).Append("\",state=\"").Append(state).Append("\"} ")
+                  .Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    private static void Family(StringBuilder sb, string name, string type, string help)
+        => sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+             .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Sample(StringBuilder sb, string name, FunctionStatistics s, (string Key, string Value)? extra, double value)
+    {
+        sb.Append(name).Append("{function=\"").Append(Escape(s.FunctionUrn)).Append("\",version=\"").Append(Escape(s.Version)).Append('"');
+        if (extra is { } e)
+        {
+            sb.Append(',').Append(e.Key).Append("=\"").Append(Escape(e.Value)).Append('"');
+        }
+        sb.Append("} ").Append(value.ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    /// <summary>Label values escape backslash, double quote and line feed.</summary>
+    internal static string Escape(string value)
+        => value.Contains('\\') || value.Contains('"') || value.Contains('\n')
+            ? value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)
+            : value;
+}
