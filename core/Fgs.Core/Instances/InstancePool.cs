@@ -12,6 +12,12 @@ public sealed class InstancePool : IInstanceEvents
 {
     private readonly object _gate = new();
     private readonly List<Entry> _entries = [];
+    private readonly Dictionary<IFunctionInstance, Entry> _byInstance = new(ReferenceEqualityComparer.Instance);
+
+    // Entries with free concurrency, the most recently released on top (LIFO keeps the fewest
+    // instances warm). Stale entries (full, or gone) are skipped when popped, so placement is O(1)
+    // amortised however many instances the pool holds.
+    private readonly List<Entry> _withCapacity = [];
     private readonly Func<IInstanceEvents, CancellationToken, ValueTask<LaunchResult>> _launch;
     private readonly TimeProvider _time;
     private int _starting;
@@ -69,24 +75,25 @@ public sealed class InstancePool : IInstanceEvents
             {
                 return DispatchOutcome.ShuttingDown;
             }
-            // Most recently used first: the tail of the list is the warmest.
-            for (var i = _entries.Count - 1; i >= 0; i--)
+            while (_withCapacity.Count > 0)
             {
-                var e = _entries[i];
-                if (e.Active < Settings.Concurrency)
+                var top = _withCapacity[^1];
+                if (top.Gone || top.Active >= Settings.Concurrency)
                 {
-                    warm = e;
-                    break;
+                    _withCapacity.RemoveAt(_withCapacity.Count - 1);
+                    top.Listed = false;
+                    continue;
                 }
+                warm = top;
+                break;
             }
             if (warm is not null)
             {
                 warm.Active++;
-                if (warm.Active == 1)
+                if (warm.Active >= Settings.Concurrency)
                 {
-                    // Move to the tail so the LIFO order holds.
-                    _entries.Remove(warm);
-                    _entries.Add(warm);
+                    _withCapacity.RemoveAt(_withCapacity.Count - 1);
+                    warm.Listed = false;
                 }
             }
             else if (Settings.MaxInstances >= 0 && _entries.Count + _starting >= Settings.MaxInstances)
@@ -123,7 +130,14 @@ public sealed class InstancePool : IInstanceEvents
             closedMeanwhile = _closed;
             if (launched.Instance is { } started && !closedMeanwhile)
             {
-                _entries.Add(new Entry(started) { Active = 1 });
+                var entry = new Entry(started) { Active = 1 };
+                _entries.Add(entry);
+                _byInstance[started] = entry;
+                if (Settings.Concurrency > 1)
+                {
+                    entry.Listed = true;
+                    _withCapacity.Add(entry);
+                }
             }
         }
 
@@ -159,6 +173,13 @@ public sealed class InstancePool : IInstanceEvents
                 {
                     e.IdleSince = _time.GetTimestamp();
                 }
+                if (e.Listed)
+                {
+                    // Already listed: move it to the top, it is now the most recently used.
+                    _withCapacity.Remove(e);
+                }
+                e.Listed = true;
+                _withCapacity.Add(e);
             }
         }
     }
@@ -172,6 +193,8 @@ public sealed class InstancePool : IInstanceEvents
             if (e is not null)
             {
                 _entries.Remove(e);
+                _byInstance.Remove(instance);
+                e.Gone = true;
             }
         }
     }
@@ -189,6 +212,8 @@ public sealed class InstancePool : IInstanceEvents
                 if (e.Active == 0 && _time.GetElapsedTime(e.IdleSince, now) >= Settings.KeepAlive)
                 {
                     _entries.RemoveAt(i);
+                    _byInstance.Remove(e.Instance);
+                    e.Gone = true;
                     (victims ??= []).Add(e.Instance);
                 }
             }
@@ -231,6 +256,8 @@ public sealed class InstancePool : IInstanceEvents
             _closed = true;
             all = [.. _entries];
             _entries.Clear();
+            _byInstance.Clear();
+            _withCapacity.Clear();
         }
         foreach (var e in all)
         {
@@ -267,22 +294,18 @@ public sealed class InstancePool : IInstanceEvents
         await CloseAsync(reason).ConfigureAwait(false);
     }
 
-    private Entry? Find(IFunctionInstance instance)
-    {
-        foreach (var e in _entries)
-        {
-            if (ReferenceEquals(e.Instance, instance))
-            {
-                return e;
-            }
-        }
-        return null;
-    }
+    private Entry? Find(IFunctionInstance instance) => _byInstance.GetValueOrDefault(instance);
 
     private sealed class Entry(IFunctionInstance instance)
     {
         public IFunctionInstance Instance { get; } = instance;
         public int Active { get; set; }
         public long IdleSince { get; set; }
+
+        /// <summary>On the free-capacity stack.</summary>
+        public bool Listed { get; set; }
+
+        /// <summary>Left the pool (exited, reclaimed); skipped when met on the stack.</summary>
+        public bool Gone { get; set; }
     }
 }

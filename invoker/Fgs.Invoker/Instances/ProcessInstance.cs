@@ -249,12 +249,13 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
             _sink?.Note(this, $"stopping instance {Id}: {reason}");
-            if (_process is { } p && ProcessId > 0)
+            if (_process is not null && ProcessId > 0)
             {
                 ProcessTree.Kill(ProcessId);
                 try
                 {
-                    await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    // The exit watcher owns the Process object (and disposes it): wait on its signal.
+                    await _exited.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
