@@ -51,6 +51,23 @@ public sealed class InstancePool : IInstanceEvents
     /// <summary>Instances being started.</summary>
     public int StartingCount { get { lock (_gate) { return _starting; } } }
 
+    /// <summary>Instances by state, taken at one moment: starting, idle (ready, nothing in flight), busy.</summary>
+    public (int Starting, int Idle, int Busy) Counts()
+    {
+        lock (_gate)
+        {
+            var idle = 0;
+            foreach (var e in _entries)
+            {
+                if (e.Active == 0)
+                {
+                    idle++;
+                }
+            }
+            return (_starting, idle, _entries.Count - idle);
+        }
+    }
+
     /// <summary>Ready instances with no invocation in flight.</summary>
     public int IdleCount { get { lock (_gate) { return _entries.Count(e => e.Active == 0); } } }
 

@@ -5,6 +5,7 @@ using Fgs.Core.Functions;
 using Fgs.Core.Instances;
 using Fgs.Core.Invocations;
 using Fgs.Core.Json;
+using Fgs.Core.Metrics;
 using Fgs.Invoker.Auth;
 using Fgs.Invoker.Hosting;
 using Fgs.Invoker.Http;
@@ -30,10 +31,13 @@ internal sealed class FrontDoor : IHttpHandler
     private readonly SignatureVerifier? _verifier;
     private readonly TimeProvider _time;
     private readonly Func<bool> _ready;
+    private readonly FunctionMetrics _metrics;
     private int _inFlight;
 
-    public FrontDoor(FunctionService functions, InstanceManager instances, SignatureVerifier? verifier, TimeProvider time, Func<bool> ready)
+    public FrontDoor(FunctionService functions, InstanceManager instances, SignatureVerifier? verifier, TimeProvider time, Func<bool> ready,
+        FunctionMetrics metrics)
     {
+        _metrics = metrics;
         _functions = functions;
         _instances = instances;
         _verifier = verifier;
@@ -82,6 +86,13 @@ internal sealed class FrontDoor : IHttpHandler
     {
         var head = exchange.Head;
         var path = head.Path;
+        if (path.SequenceEqual("/metrics"u8) && exchange.Head.Method == HttpMethodKind.Get)
+        {
+            // Like /healthz, scraped without a signature (Prometheus cannot sign requests).
+            await exchange.RespondAsync(200, "text/plain; version=0.0.4; charset=utf-8"u8,
+                PrometheusExporter.Render(_metrics, _instances.PoolCounts())).ConfigureAwait(false);
+            return;
+        }
         if (path.SequenceEqual("/healthz"u8))
         {
             var ok = _ready();
@@ -171,7 +182,38 @@ internal sealed class FrontDoor : IHttpHandler
             case ("invocations", HttpMethodKind.Post):
                 await InvokeAsync(exchange, urn).ConfigureAwait(false);
                 return;
-            case ("", _) or ("config", _) or ("code", _) or ("invocations", _) or ("config-max-instance", _):
+            case ("versions", HttpMethodKind.Post):
+                await RespondAsync(exchange, _functions.PublishVersion(urn, exchange.Body), 200).ConfigureAwait(false);
+                return;
+            case ("versions", HttpMethodKind.Get):
+                await RespondAsync(exchange, _functions.ListVersions(urn, Encoding.ASCII.GetString(head.Query)), 200).ConfigureAwait(false);
+                return;
+            case ("aliases", HttpMethodKind.Post):
+                await RespondAsync(exchange, _functions.CreateAlias(urn, exchange.Body), 200).ConfigureAwait(false);
+                return;
+            case ("aliases", HttpMethodKind.Get):
+                await RespondAsync(exchange, _functions.ListAliases(urn), 200).ConfigureAwait(false);
+                return;
+            case (var aliasResource, var aliasMethod) when aliasResource.StartsWith("aliases/", StringComparison.Ordinal)
+                                                           && aliasResource.Length > 8 && aliasResource.IndexOf('/', 8) < 0:
+                var aliasName = Uri.UnescapeDataString(aliasResource[8..]);
+                var aliasResult = aliasMethod switch
+                {
+                    HttpMethodKind.Get => _functions.GetAlias(urn, aliasName),
+                    HttpMethodKind.Put => _functions.UpdateAlias(urn, aliasName, exchange.Body),
+                    HttpMethodKind.Delete => _functions.DeleteAlias(urn, aliasName),
+                    _ => (ApiResult?)null,
+                };
+                if (aliasResult is { } aliasAnswer)
+                {
+                    await RespondAsync(exchange, aliasAnswer, aliasMethod == HttpMethodKind.Delete ? 204 : 200).ConfigureAwait(false);
+                }
+                else
+                {
+                    await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
+                }
+                return;
+            case ("", _) or ("config", _) or ("code", _) or ("invocations", _) or ("config-max-instance", _) or ("versions", _) or ("aliases", _):
                 await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
                 return;
             default:
@@ -183,7 +225,7 @@ internal sealed class FrontDoor : IHttpHandler
     private async ValueTask InvokeAsync(HttpExchange exchange, FunctionUrn urn)
     {
         var head = exchange.Head;
-        if (!_functions.TryResolve(urn, out var def, out var error))
+        if (!_functions.TryResolve(urn, name => exchange.Head.GetHeaderString(name), out var def, out var error))
         {
             await RespondErrorAsync(exchange, error).ConfigureAwait(false);
             return;
@@ -204,19 +246,38 @@ internal sealed class FrontDoor : IHttpHandler
             VersionLabel = def.Version,
         };
         // Not cancelled with the client's connection: an instance being started serves the next request.
+        var stats = _metrics.For(def.GetUrn(urn.Region).WithoutQualifier().ToString(), def.Version);
+        _metrics.Started(stats);
         var outcome = await pool.DispatchAsync(inv, CancellationToken.None).ConfigureAwait(false);
         switch (outcome)
         {
             case DispatchOutcome.Rejected:
+                _metrics.Finished(stats, InvocationOutcome.Rejected, null, coldStart: false);
                 await RespondErrorAsync(exchange, FgsErrors.Overload(), [("Retry-After", "1")]).ConfigureAwait(false);
                 return;
             case DispatchOutcome.ShuttingDown:
+                _metrics.Finished(stats, InvocationOutcome.SystemError, null, coldStart: false);
                 await RespondErrorAsync(exchange, FgsErrors.ServiceUnavailable("the invoker is shutting down")).ConfigureAwait(false);
                 return;
         }
-        await inv.WaitAsync().ConfigureAwait(false);
+        var status = await inv.WaitAsync().ConfigureAwait(false);
+        TimeSpan? ran = inv.DeliveredTimestamp == 0 ? null : _time.GetElapsedTime(inv.DeliveredTimestamp, inv.CompletedTimestamp);
+        _metrics.Finished(stats, Classify(status, inv.FailureDetail), ran, inv.ColdStart);
         await InvokeResponseWriter.WriteAsync(exchange, inv, jsonResult, _time, FunctionLimits.MaxResponseBytes).ConfigureAwait(false);
     }
+
+    /// <summary>Whose failure it was, in FunctionGraph's terms: code that failed, timed out,
+    /// crashed or answered too much is a function error; code the platform could not load or
+    /// start, or a platform fault, is a system error.</summary>
+    private static InvocationOutcome Classify(InvocationStatus status, string? detail) => status switch
+    {
+        InvocationStatus.Success => InvocationOutcome.Success,
+        InvocationStatus.FunctionError or InvocationStatus.TimedOut or InvocationStatus.InstanceExited or InvocationStatus.ResponseTooLarge
+            => InvocationOutcome.FunctionError,
+        InvocationStatus.InitFailed when detail is not null && !detail.StartsWith("load failed", StringComparison.Ordinal)
+            => InvocationOutcome.FunctionError,
+        _ => InvocationOutcome.SystemError,
+    };
 
     private SignatureCheck Verify(HttpExchange exchange)
     {

@@ -6,15 +6,18 @@ using Fgs.Core.Errors;
 using Fgs.Core.Functions;
 using Fgs.Core.Json;
 using Fgs.Core.Routing;
+using Fgs.Core.Versions;
 using Fgs.Invoker.Hosting;
 using Fgs.Invoker.Store;
 
 namespace Fgs.Invoker.Api;
 
 /// <summary>
-/// Function management (create, get config and code, update config and code, delete, list): the
-/// operations behind the HTTP API. Validates every rule before anything is
-/// written; writes the store first, then the in-memory catalog, so what is acknowledged is durable.
+/// Function management (create, get config and code, update config and code, delete, list), versions
+/// (publish, list, delete) and aliases (create, show, list, update, delete): the operations behind the
+/// HTTP API, and the resolution of a URN's qualifier to the definition that serves it. Validates
+/// every rule before anything is written; writes the store first, then the in-memory catalogs, so
+/// what is acknowledged is durable.
 /// </summary>
 internal sealed class FunctionService
 {
@@ -23,6 +26,7 @@ internal sealed class FunctionService
     private readonly InstanceManager _instances;
     private readonly InvokerOptions _options;
     private readonly TimeProvider _time;
+    private readonly VersionCatalog _versions = new();
     private readonly Lock _writeGate = new();
 
     public FunctionService(FunctionStore store, FunctionCatalog catalog, InstanceManager instances, InvokerOptions options, TimeProvider time)
@@ -34,21 +38,90 @@ internal sealed class FunctionService
         _time = time;
     }
 
-    /// <summary>Finds the function (and, later, version or alias) a URN names.</summary>
+    /// <summary>The random source of weighted aliases (thread-safe).</summary>
+    internal Random Random { get; init; } = Random.Shared;
+
+    /// <summary>Finds the definition a URN names: <c>latest</c>, a published version, or an alias's
+    /// version (its main version: the additional version needs the request, see the overload).</summary>
     public bool TryResolve(FunctionUrn urn, out FunctionDefinition definition, out FgsError error)
+        => TryResolve(urn, null, out definition, out error);
+
+    /// <summary>Finds the definition that serves one request to a URN: <c>latest</c> (no
+    /// qualifier), a published version, or, through an alias, the version the alias routes this
+    /// request to (by its header rules or weight). A bare qualifier is a version first, then an alias.</summary>
+    /// <param name="urn">The URN.</param>
+    /// <param name="header">The request's header by name, or null to route an alias to its own version.</param>
+    /// <param name="definition">The definition, when found.</param>
+    /// <param name="error">404 <c>FSS.1051</c>, <c>FSS.1052</c> or <c>FSS.1053</c>, when not.</param>
+    public bool TryResolve(FunctionUrn urn, Func<string, string?>? header, out FunctionDefinition definition, out FgsError error)
     {
-        if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out definition))
+        if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out var latest))
         {
+            definition = latest;
             error = FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+            return false;
+        }
+        if (urn.IsLatest)
+        {
+            definition = latest;
+            error = default;
+            return true;
+        }
+        return _versions.Get(Key(urn)).TryResolve(latest, urn, header, Random, out definition, out error);
+    }
+
+    /// <summary>Finds <c>latest</c> for an operation that changes it: a URN naming a published
+    /// version or an alias is refused (versions are immutable).</summary>
+    private bool TryResolveLatest(FunctionUrn urn, out FunctionDefinition definition, out FgsError error)
+    {
+        if (!TryResolve(urn, out definition, out error))
+        {
             return false;
         }
         if (!urn.IsLatest)
         {
-            error = urn.IsAliasQualifier ? FgsErrors.AliasNotFound(urn.AliasName!) : FgsErrors.VersionNotFound(urn.Qualifier!);
+            error = FgsErrors.Forbidden(
+                $"'{urn.Qualifier}' is a published version or an alias, and a published version's code and configuration are frozen: "
+                + "change latest (the URN without a qualifier, or with ':latest') and publish a new version");
             return false;
         }
-        error = default;
         return true;
+    }
+
+    /// <summary>Loads every function's published versions and aliases from the store (at start,
+    /// after the functions are in the catalog). Aliases that point at a missing version are dropped.</summary>
+    public void LoadVersions(Action<string> log)
+    {
+        lock (_writeGate)
+        {
+            foreach (var latest in _catalog.All)
+            {
+                var versions = _store.LoadVersions(latest, log);
+                var set = FunctionVersionSet.Create(versions, []);
+                var aliases = new List<FunctionAlias>();
+                foreach (var alias in _store.LoadAliases(latest, log))
+                {
+                    if (set.HasVersion(alias.Version) && (alias.AdditionalVersion is null || set.Versions.ContainsKey(alias.AdditionalVersion)))
+                    {
+                        aliases.Add(alias);
+                    }
+                    else
+                    {
+                        log($"{latest.GetUrn(_options.Region).WithoutQualifier()}: dropping alias '{alias.Name}': it points at a version that no longer exists");
+                    }
+                }
+                _versions.Set(Key(latest), FunctionVersionSet.Create(versions, aliases));
+            }
+        }
+    }
+
+    /// <summary>The digests of every package in use: latest's and every published version's.</summary>
+    public HashSet<string> ReferencedDigests()
+    {
+        lock (_writeGate)
+        {
+            return [.. _catalog.All.Select(f => f.Digest).Concat(_versions.AllVersions.Select(v => v.Definition.Digest))];
+        }
     }
 
     public ApiResult Create(string projectId, ReadOnlySequence<byte> body)
@@ -87,6 +160,7 @@ internal sealed class FunctionService
             }
             _store.SavePackage(digest, zip);
             _store.Save(def);
+            _versions.Remove(Key(def));
             _catalog.Set(def);
         }
         return Json(FunctionMapper.ToConfigView<CreateFunctionResponse>(def, _options.Region), FgsJsonContext.Default.CreateFunctionResponse);
@@ -119,7 +193,7 @@ internal sealed class FunctionService
         FunctionDefinition updated;
         lock (_writeGate)
         {
-            if (!TryResolve(urn, out var current, out var error))
+            if (!TryResolveLatest(urn, out var current, out var error))
             {
                 return error;
             }
@@ -151,7 +225,7 @@ internal sealed class FunctionService
         FunctionDefinition updated;
         lock (_writeGate)
         {
-            if (!TryResolve(urn, out var current, out var error))
+            if (!TryResolveLatest(urn, out var current, out var error))
             {
                 return error;
             }
@@ -169,7 +243,7 @@ internal sealed class FunctionService
         {
             return parseError;
         }
-        if (!TryResolve(urn, out var snapshot, out var notFound))
+        if (!TryResolveLatest(urn, out var snapshot, out var notFound))
         {
             return notFound;
         }
@@ -186,7 +260,7 @@ internal sealed class FunctionService
         string oldDigest;
         lock (_writeGate)
         {
-            if (!TryResolve(urn, out var current, out var error))
+            if (!TryResolveLatest(urn, out var current, out var error))
             {
                 return error;
             }
@@ -203,12 +277,13 @@ internal sealed class FunctionService
         return Json(FunctionMapper.ToCodeView<UpdateFunctionCodeResponse>(updated, _options.Region), FgsJsonContext.Default.UpdateFunctionCodeResponse);
     }
 
+    /// <summary>Deletes a function with its versions and aliases (no qualifier, or <c>latest</c>), or
+    /// one published version with the aliases that point at it (a version qualifier).</summary>
     public ApiResult Delete(FunctionUrn urn)
     {
         if (!urn.IsLatest)
         {
-            // Versions and aliases are not published on this node yet: nothing but latest exists.
-            return urn.IsAliasQualifier ? FgsErrors.AliasNotFound(urn.AliasName!) : FgsErrors.VersionNotFound(urn.Qualifier!);
+            return DeleteVersion(urn);
         }
         lock (_writeGate)
         {
@@ -218,26 +293,260 @@ internal sealed class FunctionService
             }
             _store.Delete(urn.ProjectId, urn.Package, urn.Name);
             _catalog.TryRemove(urn.ProjectId, urn.Package, urn.Name, out _);
+            _versions.Remove(Key(urn));
         }
-        _instances.Retire(new FunctionKey(urn.ProjectId, urn.Package, urn.Name));
+        _instances.Retire(Key(urn));
         CollectPackages();
         return ApiResult.Ok(null);
+    }
+
+    private ApiResult DeleteVersion(FunctionUrn urn)
+    {
+        var version = urn.Qualifier!;
+        lock (_writeGate)
+        {
+            if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out _))
+            {
+                return FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+            }
+            var set = _versions.Get(Key(urn));
+            if (urn.IsAliasQualifier || !set.Versions.ContainsKey(version))
+            {
+                var alias = urn.AliasName ?? version;
+                return set.Aliases.ContainsKey(alias)
+                    ? FgsErrors.BadRequest($"'{urn.Qualifier}' is an alias: delete it with DELETE .../{{function_urn}}/aliases/{alias}")
+                    : urn.IsAliasQualifier ? FgsErrors.AliasNotFound(alias) : FgsErrors.VersionNotFound(version);
+            }
+            var updated = set.WithoutVersion(version, out var removedAliases);
+            if (removedAliases.Count > 0)
+            {
+                _store.SaveAliases(urn.ProjectId, urn.Package, urn.Name, updated.AliasesInOrder());
+            }
+            _store.DeleteVersion(urn.ProjectId, urn.Package, urn.Name, version);
+            _versions.Set(Key(urn), updated);
+        }
+        _instances.Retire(new FunctionVersionKey(Key(urn), version));
+        CollectPackages();
+        return ApiResult.Ok(null);
+    }
+
+    /// <summary>Publishes latest as a new version (<c>POST .../{function_urn}/versions</c>).</summary>
+    public ApiResult PublishVersion(FunctionUrn urn, ReadOnlySequence<byte> body)
+    {
+        CreateFunctionVersionRequestBody? request = null;
+        if (!IsBlank(body) && !TryRead(body, FgsJsonContext.Default.CreateFunctionVersionRequestBody, out request, out var parseError))
+        {
+            return parseError;
+        }
+        if (UnqualifiedOnly(urn) is { } qualified)
+        {
+            return qualified;
+        }
+        if (request?.Version is { } name && name.Contains(".tmp-", StringComparison.Ordinal))
+        {
+            // The store removes files named *.tmp-* at start as leftovers of interrupted writes.
+            return FgsErrors.InvalidVersion("a version name cannot contain '.tmp-' on this node (reserved by its store)");
+        }
+        FunctionVersion version;
+        lock (_writeGate)
+        {
+            if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out var latest))
+            {
+                return FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+            }
+            var set = _versions.Get(Key(urn));
+            if (!VersionValidator.TryPublish(request, latest, set, _time.GetUtcNow(), out version, out var invalid))
+            {
+                return invalid;
+            }
+            _store.SaveVersion(version);
+            _versions.Set(Key(urn), set.WithVersion(version));
+        }
+        return Json(VersionMapper.ToPublishResponse(version, _options.Region), FgsJsonContext.Default.CreateFunctionVersionResponse);
+    }
+
+    /// <summary>Lists latest and the published versions (<c>GET .../{function_urn}/versions?marker=&amp;maxitems=</c>).</summary>
+    public ApiResult ListVersions(FunctionUrn urn, string query)
+    {
+        if (!TryParsePaging(query, out var marker, out var maxItems, out var badQuery))
+        {
+            return badQuery;
+        }
+        if (UnqualifiedOnly(urn) is { } qualified)
+        {
+            return qualified;
+        }
+        if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out var latest))
+        {
+            return FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+        }
+        var all = new List<ListFunctionVersionResult> { VersionMapper.ToListResult(latest, null, _options.Region) };
+        all.AddRange(_versions.Get(Key(urn)).VersionsInOrder().Select(v => VersionMapper.ToListResult(v.Definition, v.Description, _options.Region)));
+        var page = all.Skip((int)Math.Min(marker, int.MaxValue)).Take(maxItems).ToList();
+        var next = marker + page.Count;
+        var response = new ListFunctionVersionsResponse
+        {
+            Versions = page,
+            Count = all.Count,
+            NextMarker = next >= all.Count ? all.Count : next,
+        };
+        return Json(response, FgsJsonContext.Default.ListFunctionVersionsResponse);
+    }
+
+    /// <summary>Creates an alias (<c>POST .../{function_urn}/aliases</c>).</summary>
+    public ApiResult CreateAlias(FunctionUrn urn, ReadOnlySequence<byte> body)
+    {
+        if (!TryRead(body, FgsJsonContext.Default.CreateVersionAliasRequestBody, out var request, out var parseError))
+        {
+            return parseError;
+        }
+        if (UnqualifiedOnly(urn) is { } qualified)
+        {
+            return qualified;
+        }
+        FunctionAlias alias;
+        lock (_writeGate)
+        {
+            if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out _))
+            {
+                return FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+            }
+            var set = _versions.Get(Key(urn));
+            if (!VersionValidator.TryCreateAlias(request, set, _time.GetUtcNow(), out alias, out var invalid))
+            {
+                return invalid;
+            }
+            var updated = set.WithAlias(alias);
+            _store.SaveAliases(urn.ProjectId, urn.Package, urn.Name, updated.AliasesInOrder());
+            _versions.Set(Key(urn), updated);
+        }
+        return Json(VersionMapper.ToAliasView<CreateVersionAliasResponse>(alias, FunctionUrnOf(urn)), FgsJsonContext.Default.CreateVersionAliasResponse);
+    }
+
+    /// <summary>Lists a function's aliases, ordered by name (<c>GET .../{function_urn}/aliases</c>): a JSON array.</summary>
+    public ApiResult ListAliases(FunctionUrn urn)
+    {
+        if (UnqualifiedOnly(urn) is { } qualified)
+        {
+            return qualified;
+        }
+        if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out _))
+        {
+            return FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+        }
+        var list = _versions.Get(Key(urn)).AliasesInOrder().Select(a => VersionMapper.ToAliasView<ListVersionAliasResult>(a, FunctionUrnOf(urn))).ToList();
+        return Json(list, FgsJsonContext.Default.ListListVersionAliasResult);
+    }
+
+    /// <summary>Shows an alias (<c>GET .../{function_urn}/aliases/{alias_name}</c>).</summary>
+    public ApiResult GetAlias(FunctionUrn urn, string aliasName)
+    {
+        if (!TryFindAlias(urn, aliasName, out _, out var alias, out var error))
+        {
+            return error;
+        }
+        return Json(VersionMapper.ToAliasView<ShowVersionAliasResponse>(alias, FunctionUrnOf(urn)), FgsJsonContext.Default.ShowVersionAliasResponse);
+    }
+
+    /// <summary>Updates an alias (<c>PUT .../{function_urn}/aliases/{alias_name}</c>).</summary>
+    public ApiResult UpdateAlias(FunctionUrn urn, string aliasName, ReadOnlySequence<byte> body)
+    {
+        if (!TryRead(body, FgsJsonContext.Default.UpdateVersionAliasRequestBody, out var request, out var parseError))
+        {
+            return parseError;
+        }
+        FunctionAlias updated;
+        lock (_writeGate)
+        {
+            if (!TryFindAlias(urn, aliasName, out var set, out var current, out var error))
+            {
+                return error;
+            }
+            if (!VersionValidator.TryUpdateAlias(request, current, set, _time.GetUtcNow(), out updated, out var invalid))
+            {
+                return invalid;
+            }
+            var next = set.WithAlias(updated);
+            _store.SaveAliases(urn.ProjectId, urn.Package, urn.Name, next.AliasesInOrder());
+            _versions.Set(Key(urn), next);
+        }
+        return Json(VersionMapper.ToAliasView<UpdateVersionAliasResponse>(updated, FunctionUrnOf(urn)), FgsJsonContext.Default.UpdateVersionAliasResponse);
+    }
+
+    /// <summary>Deletes an alias (<c>DELETE .../{function_urn}/aliases/{alias_name}</c>).</summary>
+    public ApiResult DeleteAlias(FunctionUrn urn, string aliasName)
+    {
+        lock (_writeGate)
+        {
+            if (!TryFindAlias(urn, aliasName, out var set, out _, out var error))
+            {
+                return error;
+            }
+            var next = set.WithoutAlias(aliasName);
+            _store.SaveAliases(urn.ProjectId, urn.Package, urn.Name, next.AliasesInOrder());
+            _versions.Set(Key(urn), next);
+        }
+        return ApiResult.Ok(null);
+    }
+
+    private bool TryFindAlias(FunctionUrn urn, string aliasName, out FunctionVersionSet set, out FunctionAlias alias, out FgsError error)
+    {
+        set = FunctionVersionSet.Empty;
+        alias = null!;
+        if (UnqualifiedOnly(urn) is { } qualified)
+        {
+            error = qualified;
+            return false;
+        }
+        if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out _))
+        {
+            error = FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+            return false;
+        }
+        set = _versions.Get(Key(urn));
+        if (!set.Aliases.TryGetValue(aliasName, out alias!))
+        {
+            error = FgsErrors.AliasNotFound(aliasName);
+            return false;
+        }
+        error = default;
+        return true;
+    }
+
+    /// <summary>Versions and aliases belong to the function: their routes take its URN without a
+    /// qualifier (or with <c>latest</c>).</summary>
+    private static FgsError? UnqualifiedOnly(FunctionUrn urn) =>
+        urn.IsLatest
+            ? null
+            : FgsErrors.BadRequest($"versions and aliases are managed through the function's URN without a qualifier (or with ':latest'), not ':{urn.Qualifier}'");
+
+    private FunctionUrn FunctionUrnOf(FunctionUrn urn) => urn.WithoutQualifier() with { Region = _options.Region };
+
+    private static FunctionKey Key(FunctionUrn urn) => new(urn.ProjectId, urn.Package, urn.Name);
+
+    private static FunctionKey Key(FunctionDefinition def) => new(def.ProjectId, def.Package, def.Name);
+
+    private static bool IsBlank(ReadOnlySequence<byte> body)
+    {
+        foreach (var segment in body)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public ApiResult List(string projectId, string query)
     {
         var args = ParseQuery(query);
-        long marker = 0;
-        var maxItems = 400;
-        if (args.TryGetValue("marker", out var m) && m.Length > 0
-            && (!long.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out marker)))
+        if (!TryParsePaging(query, out var marker, out var maxItems, out var badQuery))
         {
-            return FgsErrors.InvalidQueryParameter("marker must be a non-negative integer");
-        }
-        if (args.TryGetValue("maxitems", out var mi) && mi.Length > 0
-            && (!int.TryParse(mi, NumberStyles.None, CultureInfo.InvariantCulture, out maxItems) || maxItems is < 1 or > 400))
-        {
-            return FgsErrors.InvalidQueryParameter("maxitems must be an integer from 1 to 400");
+            return badQuery;
         }
         args.TryGetValue("package_name", out var package);
         args.TryGetValue("func_name", out var nameFilter);
@@ -322,15 +631,14 @@ internal sealed class FunctionService
         return loaded;
     }
 
-    /// <summary>Deletes stored and unpacked packages that no function uses any more.</summary>
+    /// <summary>Deletes stored packages that neither a function's latest nor a published version uses any more.</summary>
     public void CollectPackages()
     {
-        HashSet<string> used;
         lock (_writeGate)
         {
-            used = [.. _catalog.All.Select(f => f.Digest)];
+            // Under the gate: a package being stored for a new definition is referenced before the gate opens.
+            _store.CollectPackages(ReferencedDigests());
         }
-        _store.CollectPackages(used);
     }
 
     /// <summary>
@@ -446,6 +754,29 @@ internal sealed class FunctionService
         if (value is null)
         {
             error = FgsErrors.BadRequest("the request body must be a JSON object");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>FunctionGraph's paging: <c>marker</c>, a non-negative offset (default 0), and
+    /// <c>maxitems</c>, 1-400 (default 400); a bad value is 400 <c>FSS.1001</c>.</summary>
+    private static bool TryParsePaging(string query, out long marker, out int maxItems, out FgsError error)
+    {
+        var args = ParseQuery(query);
+        marker = 0;
+        maxItems = 400;
+        error = default;
+        if (args.TryGetValue("marker", out var m) && m.Length > 0
+            && (!long.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out marker)))
+        {
+            error = FgsErrors.InvalidQueryParameter("marker must be a non-negative integer");
+            return false;
+        }
+        if (args.TryGetValue("maxitems", out var mi) && mi.Length > 0
+            && (!int.TryParse(mi, NumberStyles.None, CultureInfo.InvariantCulture, out maxItems) || maxItems is < 1 or > 400))
+        {
+            error = FgsErrors.InvalidQueryParameter("maxitems must be an integer from 1 to 400");
             return false;
         }
         return true;

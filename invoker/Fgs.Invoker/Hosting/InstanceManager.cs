@@ -26,7 +26,7 @@ internal sealed class InstanceManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly object _gate = new();
-    private readonly Dictionary<FunctionKey, PoolSlot> _pools = [];
+    private readonly Dictionary<FunctionVersionKey, PoolSlot> _pools = [];
     private readonly HashSet<ProcessInstance> _live = [];
     private readonly Dictionary<FunctionKey, InstanceOutputSink> _sinks = [];
     private readonly ITimer _heartbeat;
@@ -58,12 +58,13 @@ internal sealed class InstanceManager : IAsyncDisposable
     /// <summary>Process ids of live instances (for diagnostics and tests).</summary>
     public int[] LiveProcessIds { get { lock (_gate) { return [.. _live.Select(i => i.ProcessId).Where(p => p > 0)]; } } }
 
-    /// <summary>The pool serving a function definition; a changed definition (new revision) retires the old pool.</summary>
+    /// <summary>The pool serving a function definition: one per version (<c>latest</c> and each
+    /// published version); a changed definition (new revision) retires that version's old pool.</summary>
     public InstancePool? GetPool(FunctionDefinition def)
     {
         InstancePool? retired = null;
         InstancePool pool;
-        var key = new FunctionKey(def.ProjectId, def.Package, def.Name);
+        var key = new FunctionVersionKey(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version);
         lock (_gate)
         {
             if (_closed)
@@ -85,24 +86,61 @@ internal sealed class InstanceManager : IAsyncDisposable
         return pool;
     }
 
-    /// <summary>Stops the instances of a deleted function (in-flight invocations finish first).</summary>
+    /// <summary>Instance counts of every pool, for the metrics endpoint (all on-demand until
+    /// reserved instances exist).</summary>
+    public List<Api.PrometheusExporter.PoolCounts> PoolCounts()
+    {
+        List<(FunctionVersionKey Key, InstancePool Pool)> pools;
+        lock (_gate)
+        {
+            pools = [.. _pools.Select(p => (p.Key, p.Value.Pool))];
+        }
+        var result = new List<Api.PrometheusExporter.PoolCounts>(pools.Count);
+        foreach (var (key, pool) in pools)
+        {
+            var (starting, idle, busy) = pool.Counts();
+            var urn = new FunctionUrn(_options.Region, key.Function.ProjectId, key.Function.Package, key.Function.Name, null).ToString();
+            result.Add(new(urn, key.Version, "on_demand", starting, idle, busy));
+        }
+        return result;
+    }
+
+    /// <summary>Stops the instances of a deleted function, every version's (in-flight invocations finish first).</summary>
     public void Retire(FunctionKey key)
     {
-        PoolSlot? slot;
+        List<PoolSlot> slots = [];
         InstanceOutputSink? sink;
         lock (_gate)
         {
-            _pools.Remove(key, out slot);
+            foreach (var poolKey in _pools.Keys.Where(k => k.Function == key).ToList())
+            {
+                _pools.Remove(poolKey, out var slot);
+                slots.Add(slot!);
+            }
             _sinks.Remove(key, out sink);
         }
-        if (slot is not null)
+        if (slots.Count > 0)
         {
-            _ = slot.Pool.DrainAsync("function deleted", CancellationToken.None).AsTask()
+            _ = Task.WhenAll(slots.Select(s => s.Pool.DrainAsync("function deleted", CancellationToken.None).AsTask()))
                 .ContinueWith(_ => sink?.Dispose(), TaskScheduler.Default);
         }
         else
         {
             sink?.Dispose();
+        }
+    }
+
+    /// <summary>Stops the instances of a deleted version (in-flight invocations finish first).</summary>
+    public void Retire(FunctionVersionKey key)
+    {
+        PoolSlot? slot;
+        lock (_gate)
+        {
+            _pools.Remove(key, out slot);
+        }
+        if (slot is not null)
+        {
+            _ = slot.Pool.DrainAsync("version deleted", CancellationToken.None).AsTask();
         }
     }
 

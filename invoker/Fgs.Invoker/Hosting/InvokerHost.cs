@@ -1,4 +1,5 @@
 using System.Net;
+using Fgs.Core.Metrics;
 using Fgs.Core.Routing;
 using Fgs.Invoker.Api;
 using Fgs.Invoker.Auth;
@@ -41,6 +42,9 @@ internal sealed class InvokerHost : IAsyncDisposable
     /// <summary>The instance manager.</summary>
     public InstanceManager? Instances => _instances;
 
+    /// <summary>Function metrics of this node (also published on the <c>Fgs.Invoker</c> meter).</summary>
+    public FunctionMetrics Metrics { get; } = new();
+
     /// <summary>URNs of the preloaded demo functions.</summary>
     public IReadOnlyList<string> DemoFunctions { get; private set; } = [];
 
@@ -61,14 +65,15 @@ internal sealed class InvokerHost : IAsyncDisposable
         var code = new CodeCache(Path.Combine(data, "code"));
         _instances = new InstanceManager(_options, store, code, _time, _log);
         Functions = new FunctionService(store, catalog, _instances, _options, _time);
+        Functions.LoadVersions(_log);
         Functions.CollectPackages();
-        code.Retain(catalog.All.Select(f => f.Digest).ToHashSet(StringComparer.Ordinal));
+        code.Retain(Functions.ReferencedDigests());
         if (_options.DemoDir is { } demos && Directory.Exists(demos))
         {
             DemoFunctions = Functions.PreloadDemos(demos, _options.DemoProjectId, _log);
         }
         var verifier = _options.AccessKeys.Count > 0 ? new SignatureVerifier(_options.AccessKeys, _time) : null;
-        _frontDoor = new FrontDoor(Functions, _instances, verifier, _time, () => _ready);
+        _frontDoor = new FrontDoor(Functions, _instances, verifier, _time, () => _ready, Metrics);
         _server = new HttpServer(_options.Listen, _frontDoor);
         _server.Start();
         _log($"{Supervisor.Describe()}");
@@ -109,6 +114,7 @@ internal sealed class InvokerHost : IAsyncDisposable
             {
                 await _instances.DisposeAsync().ConfigureAwait(false);
             }
+            Metrics.Dispose();
             _log("stopped");
         }
         finally

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Fgs.Core.Functions;
 using Fgs.Core.Json;
+using Fgs.Core.Versions;
 
 namespace Fgs.Invoker.Store;
 
 /// <summary>
 /// The embedded durable store: one <c>function.json</c> per function under
-/// <c>DATA/functions/{project}/{package}/{name}/</c>, and code packages by digest under
+/// <c>DATA/functions/{project}/{package}/{name}/</c>, with its published versions in
+/// <c>versions/{version}.json</c> and its aliases in <c>aliases.json</c> beside it, and code packages by digest under
 /// <c>DATA/packages/{digest}.zip</c>. Every write is fsync'd and renamed into place, so a
 /// <c>kill -9</c> at any moment leaves the previous or the next state, never a torn one.
 /// A package is written before the definition that points at it.
@@ -14,6 +16,9 @@ namespace Fgs.Invoker.Store;
 internal sealed class FunctionStore
 {
     private const string DefinitionFile = "function.json";
+    private const string VersionsFolder = "versions";
+    private const string VersionSuffix = ".json";
+    private const string AliasesFile = "aliases.json";
 
     private readonly string _functionsRoot;
     private readonly string _packagesRoot;
@@ -32,7 +37,13 @@ internal sealed class FunctionStore
     public List<FunctionDefinition> LoadAll(Action<string>? onError = null)
     {
         var result = new List<FunctionDefinition>();
-        foreach (var file in Directory.EnumerateFiles(_functionsRoot, DefinitionFile, SearchOption.AllDirectories))
+        // Exactly functions/{project}/{package}/{name}/function.json: files deeper down (versions/)
+        // are not definitions of latest.
+        foreach (var file in Directory.EnumerateDirectories(_functionsRoot)
+                     .SelectMany(Directory.EnumerateDirectories)
+                     .SelectMany(Directory.EnumerateDirectories)
+                     .Select(dir => Path.Combine(dir, DefinitionFile))
+                     .Where(File.Exists))
         {
             try
             {
@@ -50,6 +61,60 @@ internal sealed class FunctionStore
         return result;
     }
 
+    /// <summary>The published versions of a function (<c>versions/{version}.json</c> in its folder).
+    /// Unreadable or mismatched files are reported through <paramref name="onError"/> and skipped.</summary>
+    public List<FunctionVersion> LoadVersions(FunctionDefinition latest, Action<string>? onError = null)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        var result = new List<FunctionVersion>();
+        var dir = Path.Combine(FunctionDir(latest.ProjectId, latest.Package, latest.Name), VersionsFolder);
+        if (!Directory.Exists(dir))
+        {
+            return result;
+        }
+        foreach (var file in Directory.EnumerateFiles(dir, "*" + VersionSuffix))
+        {
+            try
+            {
+                var version = JsonSerializer.Deserialize(File.ReadAllBytes(file), FgsJsonContext.Default.FunctionVersion);
+                var def = version?.Definition;
+                if (version is null || def is null || def.ProjectId != latest.ProjectId || def.Package != latest.Package || def.Name != latest.Name
+                    || def.Version + VersionSuffix != Path.GetFileName(file))
+                {
+                    onError?.Invoke($"skipping version file {file}: it does not hold a version of {latest.Package}/{latest.Name} named as the file");
+                    continue;
+                }
+                result.Add(version);
+            }
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                onError?.Invoke($"skipping unreadable version {file}: {e.Message}");
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The aliases of a function (<c>aliases.json</c> in its folder); none when the file is
+    /// missing or unreadable (reported through <paramref name="onError"/>).</summary>
+    public List<FunctionAlias> LoadAliases(FunctionDefinition latest, Action<string>? onError = null)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        var file = Path.Combine(FunctionDir(latest.ProjectId, latest.Package, latest.Name), AliasesFile);
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), FgsJsonContext.Default.ListFunctionAlias) ?? [];
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            onError?.Invoke($"skipping unreadable aliases {file}: {e.Message}");
+            return [];
+        }
+    }
+
     /// <summary>Durably writes a function's definition (its package must already be stored).</summary>
     public void Save(FunctionDefinition definition)
     {
@@ -57,7 +122,36 @@ internal sealed class FunctionStore
         DurableFile.WriteAtomic(Path.Combine(FunctionDir(definition.ProjectId, definition.Package, definition.Name), DefinitionFile), bytes);
     }
 
-    /// <summary>Durably removes a function (its packages are collected by <see cref="CollectPackages"/>).</summary>
+    /// <summary>Durably writes a published version (<c>versions/{version}.json</c> in its function's folder).</summary>
+    public void SaveVersion(FunctionVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var def = version.Definition;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(version, FgsJsonContext.Default.FunctionVersion);
+        DurableFile.WriteAtomic(VersionPath(def.ProjectId, def.Package, def.Name, def.Version), bytes);
+    }
+
+    /// <summary>Durably removes a published version's file.</summary>
+    public void DeleteVersion(string projectId, string package, string name, string version)
+    {
+        var path = VersionPath(projectId, package, name, version);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+            DurableFile.SyncDirectory(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    /// <summary>Durably replaces a function's aliases (<c>aliases.json</c> in its folder).</summary>
+    public void SaveAliases(string projectId, string package, string name, IReadOnlyCollection<FunctionAlias> aliases)
+    {
+        ArgumentNullException.ThrowIfNull(aliases);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes([.. aliases], FgsJsonContext.Default.ListFunctionAlias);
+        DurableFile.WriteAtomic(Path.Combine(FunctionDir(projectId, package, name), AliasesFile), bytes);
+    }
+
+    /// <summary>Durably removes a function with its versions and aliases (its packages are
+    /// collected by <see cref="CollectPackages"/>).</summary>
     public void Delete(string projectId, string package, string name)
         => DurableFile.DeleteDirectory(FunctionDir(projectId, package, name));
 
@@ -85,6 +179,9 @@ internal sealed class FunctionStore
             }
         }
     }
+
+    private string VersionPath(string projectId, string package, string name, string version)
+        => Path.Combine(FunctionDir(projectId, package, name), VersionsFolder, SafeSegment(version + VersionSuffix));
 
     private string FunctionDir(string projectId, string package, string name)
         => Path.Combine(_functionsRoot, SafeSegment(projectId), SafeSegment(package), SafeSegment(name));
