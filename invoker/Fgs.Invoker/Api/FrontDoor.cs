@@ -230,6 +230,19 @@ internal sealed class FrontDoor : IHttpHandler
             await RespondErrorAsync(exchange, error).ConfigureAwait(false);
             return;
         }
+        if (def.EnableDynamicMemory)
+        {
+            if (!FunctionValidator.TryResolveInstanceMemory(head.GetHeaderString("X-Cff-Instance-Memory"), def, out var memoryMb, out var memoryError))
+            {
+                await RespondErrorAsync(exchange, memoryError).ConfigureAwait(false);
+                return;
+            }
+            if (memoryMb != def.MemorySize)
+            {
+                // Same code and config, another instance size: pooled apart, billed at that size.
+                def = def with { MemorySize = memoryMb };
+            }
+        }
         var pool = _instances.GetPool(def);
         if (pool is null)
         {

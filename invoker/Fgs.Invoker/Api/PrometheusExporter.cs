@@ -13,7 +13,7 @@ namespace Fgs.Invoker.Api;
 internal static class PrometheusExporter
 {
     /// <summary>Instance counts of one pool.</summary>
-    public readonly record struct PoolCounts(string FunctionUrn, string Version, string Kind, int Starting, int Idle, int Busy);
+    public readonly record struct PoolCounts(string FunctionUrn, string Version, int MemoryMb, string Kind, int Starting, int Idle, int Busy);
 
     public static byte[] Render(FunctionMetrics metrics, IReadOnlyList<PoolCounts> pools)
     {
@@ -68,13 +68,13 @@ internal static class PrometheusExporter
             Sample(sb, "fgs_function_memory_max_megabytes", s, null, s.MaxMemoryMb);
         }
 
-        Family(sb, "fgs_instances", "gauge", "Instances by kind (reserved, on_demand) and state (starting, idle, busy).");
+        Family(sb, "fgs_instances", "gauge", "Instances by memory size (MB), kind (reserved, on_demand) and state (starting, idle, busy).");
         foreach (var p in pools)
         {
             foreach (var (state, n) in new[] { ("starting", p.Starting), ("idle", p.Idle), ("busy", p.Busy) })
             {
                 sb.Append("fgs_instances{function=\"").Append(Escape(p.FunctionUrn)).Append("\",version=\"").Append(Escape(p.Version))
-                  .Append("\",kind=\"").Append(p.Kind).Append("\",state=\"").Append(state).Append("\"} ")
+                  .Append("\",memory=\"").Append(p.MemoryMb.ToString(CultureInfo.InvariantCulture)).Append("\",kind=\"").Append(p.Kind).Append("\",state=\"").Append(state).Append("\"} ")
                   .Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
         }

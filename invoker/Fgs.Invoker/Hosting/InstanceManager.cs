@@ -26,7 +26,8 @@ internal sealed class InstanceManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly object _gate = new();
-    private readonly Dictionary<FunctionVersionKey, PoolSlot> _pools = [];
+    // One pool per function version and instance memory size (dynamic memory pools sizes apart).
+    private readonly Dictionary<(FunctionVersionKey Version, int MemoryMb), PoolSlot> _pools = [];
     private readonly HashSet<ProcessInstance> _live = [];
     private readonly Dictionary<FunctionKey, InstanceOutputSink> _sinks = [];
     private readonly ITimer _heartbeat;
@@ -59,12 +60,13 @@ internal sealed class InstanceManager : IAsyncDisposable
     public int[] LiveProcessIds { get { lock (_gate) { return [.. _live.Select(i => i.ProcessId).Where(p => p > 0)]; } } }
 
     /// <summary>The pool serving a function definition: one per version (<c>latest</c> and each
-    /// published version); a changed definition (new revision) retires that version's old pool.</summary>
+    /// published version) and memory size (a request's <c>X-Cff-Instance-Memory</c> picks it when
+    /// dynamic memory is on); a changed definition (new revision) retires that pool's old one.</summary>
     public InstancePool? GetPool(FunctionDefinition def)
     {
         InstancePool? retired = null;
         InstancePool pool;
-        var key = new FunctionVersionKey(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version);
+        var key = (new FunctionVersionKey(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version), def.MemorySize);
         lock (_gate)
         {
             if (_closed)
@@ -90,7 +92,7 @@ internal sealed class InstanceManager : IAsyncDisposable
     /// reserved instances exist).</summary>
     public List<Api.PrometheusExporter.PoolCounts> PoolCounts()
     {
-        List<(FunctionVersionKey Key, InstancePool Pool)> pools;
+        List<((FunctionVersionKey Version, int MemoryMb) Key, InstancePool Pool)> pools;
         lock (_gate)
         {
             pools = [.. _pools.Select(p => (p.Key, p.Value.Pool))];
@@ -99,8 +101,9 @@ internal sealed class InstanceManager : IAsyncDisposable
         foreach (var (key, pool) in pools)
         {
             var (starting, idle, busy) = pool.Counts();
-            var urn = new FunctionUrn(_options.Region, key.Function.ProjectId, key.Function.Package, key.Function.Name, null).ToString();
-            result.Add(new(urn, key.Version, "on_demand", starting, idle, busy));
+            var function = key.Version.Function;
+            var urn = new FunctionUrn(_options.Region, function.ProjectId, function.Package, function.Name, null).ToString();
+            result.Add(new(urn, key.Version.Version, key.MemoryMb, "on_demand", starting, idle, busy));
         }
         return result;
     }
@@ -112,7 +115,7 @@ internal sealed class InstanceManager : IAsyncDisposable
         InstanceOutputSink? sink;
         lock (_gate)
         {
-            foreach (var poolKey in _pools.Keys.Where(k => k.Function == key).ToList())
+            foreach (var poolKey in _pools.Keys.Where(k => k.Version.Function == key).ToList())
             {
                 _pools.Remove(poolKey, out var slot);
                 slots.Add(slot!);
@@ -133,12 +136,16 @@ internal sealed class InstanceManager : IAsyncDisposable
     /// <summary>Stops the instances of a deleted version (in-flight invocations finish first).</summary>
     public void Retire(FunctionVersionKey key)
     {
-        PoolSlot? slot;
+        List<PoolSlot> slots = [];
         lock (_gate)
         {
-            _pools.Remove(key, out slot);
+            foreach (var poolKey in _pools.Keys.Where(k => k.Version == key).ToList())
+            {
+                _pools.Remove(poolKey, out var slot);
+                slots.Add(slot!);
+            }
         }
-        if (slot is not null)
+        foreach (var slot in slots)
         {
             _ = slot.Pool.DrainAsync("version deleted", CancellationToken.None).AsTask();
         }

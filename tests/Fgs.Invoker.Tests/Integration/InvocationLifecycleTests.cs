@@ -215,6 +215,47 @@ public sealed class InvocationLifecycleTests : IAsyncLifetime
         Assert.Equal("Echoing request: second", (await _fx.InvokeAsync("user-guide", "second")).Result);
     }
 
+    [Fact]
+    public async Task Dynamic_memory_header_picks_the_instance_size_and_sizes_are_pooled_apart()
+    {
+        await _fx.CreateOkAsync("dynamic", Curl, "\"enable_dynamic_memory\":true");
+        async Task<InvokeResult> Invoke(string? memory)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("dynamic")}/invocations")
+            {
+                Content = new StringContent("{\"env\":\"RUNTIME_MEMORY\"}"),
+            };
+            if (memory is not null)
+            {
+                request.Headers.Add("X-Cff-Instance-Memory", memory);
+            }
+            using var response = await _fx.Client.SendAsync(request);
+            return new InvokeResult((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, TimeSpan.Zero);
+        }
+
+        Assert.Equal("128", (await Invoke(null)).Result);
+        Assert.Equal("512", (await Invoke("512")).Result);
+        Assert.Equal("128", (await Invoke(null)).Result);
+        Assert.Equal(2, _fx.Host.Instances!.LiveInstances); // one instance per size
+        var bad = await Invoke("500");
+        Assert.Equal(400, bad.HttpStatus);
+        Assert.Equal("FSS.0406", bad.Json.GetProperty("error_code").GetString());
+        Assert.StartsWith("X-Cff-Instance-Memory not in [", bad.Json.GetProperty("error_msg").GetString());
+    }
+
+    [Fact]
+    public async Task Without_dynamic_memory_the_header_is_ignored()
+    {
+        await _fx.CreateOkAsync("static-memory", Curl);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("static-memory")}/invocations")
+        {
+            Content = new StringContent("{\"env\":\"RUNTIME_MEMORY\"}"),
+        };
+        request.Headers.Add("X-Cff-Instance-Memory", "4096");
+        using var response = await _fx.Client.SendAsync(request);
+        Assert.Contains("\"result\":\"128\"", await response.Content.ReadAsStringAsync());
+    }
+
     internal static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
     {
         var sw = Stopwatch.StartNew();

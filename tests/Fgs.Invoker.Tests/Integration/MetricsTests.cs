@@ -54,7 +54,7 @@ public sealed class MetricsTests
         Assert.Contains($"fgs_function_errors_total{{{labels},kind=\"function\"}} 1", text);
         Assert.Contains($"fgs_function_rejections_total{{{labels}}} 1", text);
         Assert.Contains($"fgs_function_concurrency{{{labels}}} 1", text);
-        Assert.Contains($"fgs_instances{{{labels},kind=\"on_demand\",state=\"busy\"}} 1", text);
+        Assert.Contains($"fgs_instances{{{labels},memory=\"128\",kind=\"on_demand\",state=\"busy\"}} 1", text);
         Assert.Contains("# TYPE fgs_function_invocations_total counter", text);
 
         var stats = fx.Host.Metrics.For(InvokerFixture.Urn("measured", null), "latest");
