@@ -14,6 +14,13 @@
 // (timeout, memory, user_data, description) and code, invoke it synchronously with
 // X-Cff-Log-Type: tail, send invalid bodies (bad name, bad memory) expecting 400 with
 // error_code/error_msg, invoke an unknown function expecting 404, delete the function.
+// Versions and aliases: publish version v1 (with latest's digest) before the code update, list
+// versions, invoke `:v1` after latest's code changed (it must still run the frozen v1 code), refuse
+// a publish with a stale digest, publish v2, create alias `canary` (v1 + 30 % canary weight on v2),
+// show/list/update (weight 100 -> always v2) and invoke it through `:!canary`, delete it, delete
+// version v1 with DeleteFunction on the version URN (an alias on v1 goes with it).
+// Also: UpdateFunctionMaxInstanceConfig (5, then 0 -> invoke 429, then -1), ListQuotas, invoke with
+// X-CFF-Request-Version: v1 (result is the parsed JSON), and an invoke body over 6 MB -> 413 FSS.0413.
 // The last line is "N passed, N failed"; the exit code is non-zero when anything failed.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -191,6 +198,40 @@ function decodeLog(log) {
   }
 }
 
+/** Invokes `urn` with X-Cff-Log-Type: tail; returns { response, result (parsed JSON), log (text) }. */
+async function invokeJson(urn, event, requestVersion) {
+  let request = new fg.InvokeFunctionRequest().withFunctionUrn(urn).withXCffLogType('tail').withBody(event);
+  if (requestVersion) request = request.withXCFFRequestVersion(requestVersion);
+  const response = await client.invokeFunction(request);
+  assertEqual(response.httpStatusCode, 200, 'HTTP status');
+  assertEqual(response.status, 200, `envelope status (error_code ${response.error_code}, error_msg ${response.error_msg})`);
+  const result = typeof response.result === 'string' ? JSON.parse(response.result) : response.result;
+  return { response, result, log: decodeLog(response.log) };
+}
+
+/** ListVersionAliases answers a JSON array; the SDK hands that array back as the response itself. */
+function aliasList(response) {
+  if (Array.isArray(response)) return response;
+  if (Array.isArray(response?.body)) return response.body;
+  throw new Error(`ListVersionAliases answer is not an array: ${JSON.stringify(response)}`);
+}
+
+async function listAllVersions(urn) {
+  const all = [];
+  let marker = '0';
+  for (let page = 0; page < 10; page++) {
+    const response = await client.listFunctionVersions(new fg.ListFunctionVersionsRequest()
+      .withFunctionUrn(urn).withMarker(marker).withMaxitems('100'));
+    assertEqual(response.httpStatusCode, 200, 'status');
+    assert(Array.isArray(response.versions), `versions is not an array: ${JSON.stringify(response)}`);
+    all.push(...response.versions);
+    if (response.next_marker === undefined || String(response.next_marker) === marker
+      || response.versions.length === 0 || all.length >= (response.count ?? 0)) break;
+    marker = String(response.next_marker);
+  }
+  return all;
+}
+
 // ---- the scenario -----------------------------------------------------------------------------
 const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const funcName = `e2e-sdk-${suffix}`;
@@ -224,6 +265,9 @@ if (!funcUrn) {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(1);
 }
+const baseUrn = funcUrn.replace(/:latest$/, '');
+const v1Urn = `${baseUrn}:v1`;
+let v1Digest; // latest's digest when v1 was published (the v1 code)
 
 await step('show function config', async () => {
   const response = await client.showFunctionConfig(new fg.ShowFunctionConfigRequest().withFunctionUrn(funcUrn));
@@ -271,6 +315,41 @@ await step('update function config (timeout, memory, user_data, description)', a
   assert(typeof shown.user_data === 'string' && shown.user_data.includes('GREETING'), `user_data: ${shown.user_data}`);
 });
 
+await step('publish version v1 (CreateFunctionVersion with version, description, digest)', async () => {
+  const shown = await client.showFunctionConfig(new fg.ShowFunctionConfigRequest().withFunctionUrn(funcUrn));
+  assert(typeof shown.digest === 'string' && shown.digest.length > 0, `latest digest: ${shown.digest}`);
+  v1Digest = shown.digest;
+  const body = new fg.CreateFunctionVersionRequestBody()
+    .withVersion('v1')
+    .withDescription('first version, published by e2e')
+    .withDigest(shown.digest);
+  const response = await client.createFunctionVersion(new fg.CreateFunctionVersionRequest().withFunctionUrn(funcUrn).withBody(body));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.func_urn, v1Urn, 'func_urn');
+  assertEqual(response.func_name, funcName, 'func_name');
+  assertEqual(response.version, 'v1', 'version');
+  assertEqual(response.version_description, 'first version, published by e2e', 'version_description');
+  assertEqual(response.digest, shown.digest, 'digest');
+  assertEqual(response.timeout, 60, 'timeout (frozen config)');
+  assertEqual(response.memory_size, 256, 'memory_size (frozen config)');
+});
+
+await step('publish an existing version -> 409', async () => {
+  const error = await expectError(409, () => client.createFunctionVersion(new fg.CreateFunctionVersionRequest()
+    .withFunctionUrn(funcUrn).withBody(new fg.CreateFunctionVersionRequestBody().withVersion('v1'))));
+  assertEqual(error.errorCode, 'FSS.1062', 'error_code');
+});
+
+await step('list versions (ListFunctionVersions): latest, v1', async () => {
+  const versions = await listAllVersions(funcUrn);
+  const names = versions.map((v) => v.version);
+  assertEqual(names[0], 'latest', 'first version');
+  assert(names.includes('v1'), `v1 not listed: ${JSON.stringify(names)}`);
+  const v1 = versions.find((v) => v.version === 'v1');
+  assertEqual(v1.func_urn, v1Urn, 'v1 func_urn');
+  assertEqual(v1.digest, v1Digest, 'v1 digest');
+});
+
 await step('update function code', async () => {
   const body = new fg.UpdateFunctionCodeRequestBody()
     .withCodeType(fg.UpdateFunctionCodeRequestBodyCodeTypeEnum.ZIP)
@@ -296,6 +375,220 @@ await step('invoke synchronously with X-Cff-Log-Type: tail', async () => {
   }
   const log = decodeLog(response.log);
   assert(log.includes('Start invoke request'), `log lacks 'Start invoke request': ${JSON.stringify(response.log)}`);
+});
+
+await step('invoke version URN :v1 runs the frozen v1 code after latest changed', async () => {
+  const { result, log } = await invokeJson(v1Urn, { hello: 'version', n: 1 });
+  if (ownZip) {
+    assertEqual(result.marker, 'v1', 'result.marker (frozen code)');
+    assertEqual(result.greeting, 'hello-from-e2e', 'result.greeting (frozen user_data)');
+    assertEqual(result.event?.hello, 'version', 'result.event.hello');
+  }
+  assert(log.includes('version: v1'), `log does not name version v1: ${JSON.stringify(log)}`);
+  const shown = await client.showFunctionConfig(new fg.ShowFunctionConfigRequest().withFunctionUrn(v1Urn));
+  assertEqual(shown.version, 'v1', 'shown version');
+  assertEqual(shown.digest, v1Digest, 'shown v1 digest');
+});
+
+await step('publish with a stale digest -> 400', async () => {
+  const error = await expectError(400, () => client.createFunctionVersion(new fg.CreateFunctionVersionRequest().withFunctionUrn(funcUrn)
+    .withBody(new fg.CreateFunctionVersionRequestBody().withVersion('v-stale').withDigest(v1Digest))));
+  assertEqual(error.errorCode, 'FSS.0400', 'error_code');
+});
+
+await step('publish version v2 (the updated code)', async () => {
+  const response = await client.createFunctionVersion(new fg.CreateFunctionVersionRequest().withFunctionUrn(funcUrn)
+    .withBody(new fg.CreateFunctionVersionRequestBody().withVersion('v2').withDescription('second version')));
+  assertEqual(response.func_urn, `${baseUrn}:v2`, 'func_urn');
+  assertEqual(response.version, 'v2', 'version');
+  assert(response.digest !== v1Digest, 'v2 has the same digest as v1');
+  const names = (await listAllVersions(funcUrn)).map((v) => v.version);
+  assertEqual(JSON.stringify(names), JSON.stringify(['latest', 'v1', 'v2']), 'listed versions');
+});
+
+let aliasUrn;
+await step('create alias with a canary weight (CreateVersionAlias: v1 + 30 % on v2)', async () => {
+  const body = new fg.CreateVersionAliasRequestBody()
+    .withName('canary')
+    .withVersion('v1')
+    .withDescription('canary alias from e2e')
+    .withAdditionalVersionWeights({ v2: 30 });
+  const response = await client.createVersionAlias(new fg.CreateVersionAliasRequest().withFunctionUrn(funcUrn).withBody(body));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.name, 'canary', 'name');
+  assertEqual(response.version, 'v1', 'version');
+  assertEqual(response.description, 'canary alias from e2e', 'description');
+  assertEqual(response.alias_urn, `${baseUrn}:!canary`, 'alias_urn');
+  assertEqual(response.additional_version_weights?.v2, 30, 'additional_version_weights.v2');
+  assert(typeof response.last_modified === 'string' && !Number.isNaN(Date.parse(response.last_modified)), `last_modified: ${response.last_modified}`);
+  aliasUrn = response.alias_urn;
+});
+
+await step('create a duplicate alias -> 409', async () => {
+  const error = await expectError(409, () => client.createVersionAlias(new fg.CreateVersionAliasRequest().withFunctionUrn(funcUrn)
+    .withBody(new fg.CreateVersionAliasRequestBody().withName('canary').withVersion('v2'))));
+  assertEqual(error.errorCode, 'FSS.1063', 'error_code');
+});
+
+await step('show alias (ShowVersionAlias)', async () => {
+  const response = await client.showVersionAlias(new fg.ShowVersionAliasRequest().withFunctionUrn(funcUrn).withAliasName('canary'));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.name, 'canary', 'name');
+  assertEqual(response.version, 'v1', 'version');
+  assertEqual(response.alias_urn, `${baseUrn}:!canary`, 'alias_urn');
+  assertEqual(response.additional_version_weights?.v2, 30, 'additional_version_weights.v2');
+});
+
+await step('list aliases (ListVersionAliases)', async () => {
+  const response = await client.listVersionAliases(new fg.ListVersionAliasesRequest().withFunctionUrn(funcUrn));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  const aliases = aliasList(response);
+  assertEqual(aliases.length, 1, 'alias count');
+  assertEqual(aliases[0].name, 'canary', 'name');
+  assertEqual(aliases[0].version, 'v1', 'version');
+  assertEqual(aliases[0].alias_urn, `${baseUrn}:!canary`, 'alias_urn');
+  assertEqual(aliases[0].additional_version_weights?.v2, 30, 'additional_version_weights.v2');
+});
+
+await step('invoke through the alias URN :!canary (v1, or v2 for the canary share)', async () => {
+  const seen = new Set();
+  for (let i = 0; i < 6; i++) {
+    const { result, log } = await invokeJson(aliasUrn ?? `${baseUrn}:!canary`, { hello: 'alias', i });
+    const version = /version: (\S+)/.exec(log)?.[1];
+    assert(version === 'v1' || version === 'v2', `alias ran version ${JSON.stringify(version)}: ${JSON.stringify(log)}`);
+    if (ownZip) assertEqual(result.marker, version, 'result.marker matches the version in the log');
+    seen.add(version);
+  }
+  console.log(`  versions run through :!canary: ${[...seen].sort().join(', ')}`);
+});
+
+await step('update alias (UpdateVersionAlias: weight 100 -> every request runs v2)', async () => {
+  const body = new fg.UpdateVersionAliasRequestBody()
+    .withVersion('v1')
+    .withDescription('all traffic to the canary')
+    .withAdditionalVersionWeights({ v2: 100 });
+  const response = await client.updateVersionAlias(new fg.UpdateVersionAliasRequest()
+    .withFunctionUrn(funcUrn).withAliasName('canary').withBody(body));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.name, 'canary', 'name');
+  assertEqual(response.version, 'v1', 'version');
+  assertEqual(response.description, 'all traffic to the canary', 'description');
+  assertEqual(response.additional_version_weights?.v2, 100, 'additional_version_weights.v2');
+  for (let i = 0; i < 3; i++) {
+    const { result, log } = await invokeJson(`${baseUrn}:!canary`, { hello: 'canary', i });
+    if (ownZip) assertEqual(result.marker, 'v2', 'result.marker');
+    assert(log.includes('version: v2'), `log does not name version v2: ${JSON.stringify(log)}`);
+  }
+});
+
+await step('update alias back to v1 only ({} removes the canary)', async () => {
+  const response = await client.updateVersionAlias(new fg.UpdateVersionAliasRequest()
+    .withFunctionUrn(funcUrn).withAliasName('canary')
+    .withBody(new fg.UpdateVersionAliasRequestBody().withVersion('v1').withAdditionalVersionWeights({})));
+  assertEqual(response.version, 'v1', 'version');
+  assert(response.additional_version_weights === undefined || Object.keys(response.additional_version_weights).length === 0,
+    `additional_version_weights: ${JSON.stringify(response.additional_version_weights)}`);
+  const { result, log } = await invokeJson(`${baseUrn}:!canary`, { hello: 'stable' });
+  if (ownZip) assertEqual(result.marker, 'v1', 'result.marker');
+  assert(log.includes('version: v1'), `log does not name version v1: ${JSON.stringify(log)}`);
+});
+
+await step('delete alias (DeleteVersionAlias), then show -> 404 FSS.1053', async () => {
+  const response = await client.deleteVersionAlias(new fg.DeleteVersionAliasRequest().withFunctionUrn(funcUrn).withAliasName('canary'));
+  assert(response.httpStatusCode >= 200 && response.httpStatusCode < 300, `status ${response.httpStatusCode}`);
+  const error = await expectError(404, () => client.showVersionAlias(new fg.ShowVersionAliasRequest()
+    .withFunctionUrn(funcUrn).withAliasName('canary')));
+  assertEqual(error.errorCode, 'FSS.1053', 'error_code');
+  const listed = aliasList(await client.listVersionAliases(new fg.ListVersionAliasesRequest().withFunctionUrn(funcUrn)));
+  assertEqual(listed.length, 0, 'aliases left');
+});
+
+await step('delete version v1 (DeleteFunction with the version URN) removes v1 and its alias', async () => {
+  await client.createVersionAlias(new fg.CreateVersionAliasRequest().withFunctionUrn(funcUrn)
+    .withBody(new fg.CreateVersionAliasRequestBody().withName('stable').withVersion('v1')));
+  const response = await client.deleteFunction(new fg.DeleteFunctionRequest().withFunctionUrn(v1Urn));
+  assert(response.httpStatusCode >= 200 && response.httpStatusCode < 300, `status ${response.httpStatusCode}`);
+  const names = (await listAllVersions(funcUrn)).map((v) => v.version);
+  assertEqual(JSON.stringify(names), JSON.stringify(['latest', 'v2']), 'listed versions');
+  const invokeError = await expectError(404, () => client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(v1Urn).withBody({})));
+  assertEqual(invokeError.errorCode, 'FSS.1052', 'invoke :v1 error_code');
+  const aliasError = await expectError(404, () => client.showVersionAlias(new fg.ShowVersionAliasRequest()
+    .withFunctionUrn(funcUrn).withAliasName('stable')));
+  assertEqual(aliasError.errorCode, 'FSS.1053', 'alias on v1 error_code');
+  const shown = await client.showFunctionConfig(new fg.ShowFunctionConfigRequest().withFunctionUrn(funcUrn));
+  assertEqual(shown.func_name, funcName, 'latest still there');
+});
+
+await step('set max instances (UpdateFunctionMaxInstanceConfig, max_instance_num 5)', async () => {
+  const response = await client.updateFunctionMaxInstanceConfig(new fg.UpdateFunctionMaxInstanceConfigRequest()
+    .withFunctionUrn(funcUrn).withBody(new fg.UpdateFunctionMaxInstanceConfigRequestBody().withMaxInstanceNum(5)));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.func_name, funcName, 'func_name');
+  assertEqual(response.strategy_config?.concurrency, 5, 'strategy_config.concurrency');
+  const shown = await client.showFunctionConfig(new fg.ShowFunctionConfigRequest().withFunctionUrn(funcUrn));
+  assertEqual(shown.strategy_config?.concurrency, 5, 'shown strategy_config.concurrency');
+});
+
+await step('max_instance_num 0 -> invoke 429 FSS.0429; -1 -> invokes again', async () => {
+  await client.updateFunctionMaxInstanceConfig(new fg.UpdateFunctionMaxInstanceConfigRequest()
+    .withFunctionUrn(funcUrn).withBody(new fg.UpdateFunctionMaxInstanceConfigRequestBody().withMaxInstanceNum(0)));
+  try {
+    const error = await expectError(429, () => client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn).withBody({})));
+    assertEqual(error.errorCode, 'FSS.0429', 'error_code');
+  } finally {
+    const response = await client.updateFunctionMaxInstanceConfig(new fg.UpdateFunctionMaxInstanceConfigRequest()
+      .withFunctionUrn(funcUrn).withBody(new fg.UpdateFunctionMaxInstanceConfigRequestBody().withMaxInstanceNum(-1)));
+    assertEqual(response.strategy_config?.concurrency, -1, 'strategy_config.concurrency after reset');
+  }
+  const { result } = await invokeJson(funcUrn, { hello: 'again' });
+  if (ownZip) assertEqual(result.marker, 'v2', 'result.marker');
+});
+
+await step('max instances out of range -> 400', () => expectError(400, () => client.updateFunctionMaxInstanceConfig(
+  new fg.UpdateFunctionMaxInstanceConfigRequest().withFunctionUrn(funcUrn)
+    .withBody(new fg.UpdateFunctionMaxInstanceConfigRequestBody().withMaxInstanceNum(1001)))));
+
+await step('list quotas (ListQuotas)', async () => {
+  const response = await client.listQuotas(new fg.ListQuotasRequest());
+  assertEqual(response.httpStatusCode, 200, 'status');
+  const resources = response.quotas?.resources;
+  assert(Array.isArray(resources) && resources.length > 0, `quotas.resources: ${JSON.stringify(response.quotas)}`);
+  for (const r of resources) {
+    assert(typeof r.type === 'string' && Number.isInteger(r.quota) && Number.isInteger(r.used), `resource: ${JSON.stringify(r)}`);
+  }
+  const funcs = resources.find((r) => r.type === 'fgs_func_num');
+  assert(funcs, `no fgs_func_num in ${JSON.stringify(resources)}`);
+  assert(funcs.used >= 1 && funcs.used <= funcs.quota, `fgs_func_num: ${JSON.stringify(funcs)}`);
+});
+
+await step('invoke with X-CFF-Request-Version: v1 -> result is the parsed JSON', async () => {
+  const response = await client.invokeFunction(new fg.InvokeFunctionRequest()
+    .withFunctionUrn(funcUrn)
+    .withXCFFRequestVersion('v1')
+    .withBody({ hello: 'v1-envelope', list: [1, 2, 3] }));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.status, 200, 'envelope status');
+  assert(response.result !== null && typeof response.result === 'object' && !Array.isArray(response.result),
+    `result is not a JSON object: ${JSON.stringify(response.result)}`);
+  if (ownZip) {
+    assertEqual(response.result.marker, 'v2', 'result.marker');
+    assertEqual(response.result.event?.hello, 'v1-envelope', 'result.event.hello');
+    assertEqual(JSON.stringify(response.result.event?.list), '[1,2,3]', 'result.event.list');
+  }
+  const v0 = await client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn)
+    .withXCFFRequestVersion('v0').withBody({ hello: 'v0-envelope' }));
+  assert(typeof v0.result === 'string', `v0 result is not a string: ${JSON.stringify(v0.result)}`);
+});
+
+await step('invoke with a body over 6 MB -> 413 FSS.0413', async () => {
+  const big = { pad: 'x'.repeat(6 * 1024 * 1024 + 1024) };
+  const error = await expectError(413, () => client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn).withBody(big)));
+  assertEqual(error.errorCode, 'FSS.0413', 'error_code');
+});
+
+await step('invoke still works after the 413', async () => {
+  const { result } = await invokeJson(funcUrn, { hello: 'after-413' });
+  if (ownZip) assertEqual(result.event?.hello, 'after-413', 'result.event.hello');
 });
 
 await step('create with an invalid name -> 400', () => expectError(400, () => client.createFunction(new fg.CreateFunctionRequest().withBody(

@@ -276,10 +276,8 @@ public sealed class InstancePool : IInstanceEvents
             _byInstance.Clear();
             _withCapacity.Clear();
         }
-        foreach (var e in all)
-        {
-            await e.Instance.StopAsync(reason).ConfigureAwait(false);
-        }
+        // In parallel: each stop may first run the function's pre-stop hook.
+        await Task.WhenAll(all.Select(e => e.Instance.StopAsync(reason).AsTask())).ConfigureAwait(false);
     }
 
     /// <summary>Stops taking work, lets in-flight invocations finish until <paramref name="cancellationToken"/>

@@ -56,6 +56,9 @@ internal sealed class InstanceManager : IAsyncDisposable
     /// <summary>Live instance processes.</summary>
     public int LiveInstances { get { lock (_gate) { return _live.Count; } } }
 
+    /// <summary>Live instances (for diagnostics and tests).</summary>
+    internal ProcessInstance[] Live { get { lock (_gate) { return [.. _live]; } } }
+
     /// <summary>Process ids of live instances (for diagnostics and tests).</summary>
     public int[] LiveProcessIds { get { lock (_gate) { return [.. _live.Select(i => i.ProcessId).Where(p => p > 0)]; } } }
 
@@ -260,6 +263,9 @@ internal sealed class InstanceManager : IAsyncDisposable
             Timeout = TimeSpan.FromSeconds(def.Timeout),
             InitializerHandler = def.InitializerHandler,
             InitializerTimeout = TimeSpan.FromSeconds(def.InitializerTimeout ?? DefaultInitializerTimeoutSeconds),
+            PreStopHandler = def.PreStopHandler,
+            PreStopTimeout = TimeSpan.FromSeconds(def.PreStopTimeout ?? DefaultInitializerTimeoutSeconds),
+            HeartbeatHandler = def.HeartbeatHandler,
             MemoryMb = def.MemorySize,
             MaxResponseBytes = (int)FunctionLimits.MaxResponseBytes,
         };
@@ -282,6 +288,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             foreach (var i in live)
             {
                 i.SweepDeadlines(now);
+                i.MaybeHeartbeat(now);
             }
             if (_time.GetElapsedTime(_lastReclaim, now) >= ReclaimPeriod)
             {

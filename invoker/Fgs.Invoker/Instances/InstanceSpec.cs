@@ -30,6 +30,15 @@ internal sealed record InstanceSpec
     /// <summary>Initializer timeout.</summary>
     public TimeSpan InitializerTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Pre-stop hook handler, or null.</summary>
+    public string? PreStopHandler { get; init; }
+
+    /// <summary>Pre-stop hook timeout.</summary>
+    public TimeSpan PreStopTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Heartbeat handler, or null when the function declares none.</summary>
+    public string? HeartbeatHandler { get; init; }
+
     /// <summary>Instance memory size in MB (billing memory in the log lines).</summary>
     public int MemoryMb { get; init; } = 128;
 

@@ -40,6 +40,18 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
     private volatile bool _dead;
     private volatile bool _servedFirstRequest;
+    private volatile bool _ready;
+    private long _nextHeartbeat;
+    private int _missedHeartbeats;
+    private int _preStopSent;
+
+    /// <summary>FunctionGraph calls the heartbeat handler every 5 s with a 3 s timeout, and kills the
+    /// instance after 6 failures in a row.</summary>
+    internal static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(5);
+
+    internal static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(3);
+
+    internal const int MaxMissedHeartbeats = 6;
 
     /// <summary>How long a starting runtime may take to ask for its first event, on top of the
     /// function's timeout (FunctionGraph bounds initialization at 300 s; a runtime without an
@@ -145,6 +157,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
         if (_spec.InitializerHandler is null)
         {
+            _ready = true;
             return LaunchResult.Ready(this);
         }
 
@@ -162,6 +175,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         }
         if (status == InvocationStatus.Success)
         {
+            _ready = true;
             return LaunchResult.Ready(this);
         }
         var why = status switch
@@ -171,7 +185,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             InvocationStatus.InstanceExited => "initialization failed: " + init.FailureDetail,
             _ => "initialization failed: " + (init.FailureDetail ?? status.ToString()),
         };
-        await StopAsync("initializer failed").ConfigureAwait(false);
+        await KillAsync("initializer failed").ConfigureAwait(false);
         return LaunchResult.Failed(why);
     }
 
@@ -232,6 +246,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         {
             return;
         }
+        if (expired.TrueForAll(i => i.Type == InvokeType.Heartbeat))
+        {
+            // A missed heartbeat is counted, not fatal by itself (see HeartbeatFinished).
+            foreach (var inv in expired)
+            {
+                Fail(inv, InvocationStatus.TimedOut, "heartbeat timed out");
+            }
+            return;
+        }
         // Out of the pool first, so nothing new is placed on an instance about to be killed.
         _events.InstanceExited(this);
         foreach (var inv in expired)
@@ -241,10 +264,86 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             Fail(inv, InvocationStatus.TimedOut, $"{what} timed out after {limit}s; the instance was killed");
         }
         // A timed-out instance may be stuck anywhere in user code: it is not reused.
-        _ = StopAsync("timeout");
+        _ = KillAsync("timeout");
     }
 
+    /// <summary>
+    /// Sends a heartbeat event when one is due: every <see cref="HeartbeatPeriod"/> to an idle,
+    /// started instance of a function that declares a heartbeat handler. Called by the heartbeat
+    /// sweep; a busy instance is alive by definition (and bounded by its timeout).
+    /// </summary>
+    public void MaybeHeartbeat(long nowTimestamp)
+    {
+        if (_spec.HeartbeatHandler is not { } handler || !_ready || _dead || Volatile.Read(ref _stopping) != 0)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (_inFlight.Count > 0 || _queued.Count > 0)
+            {
+                _nextHeartbeat = nowTimestamp + (long)(HeartbeatPeriod.TotalSeconds * _time.TimestampFrequency);
+                return;
+            }
+            if (_nextHeartbeat == 0)
+            {
+                _nextHeartbeat = nowTimestamp + (long)(HeartbeatPeriod.TotalSeconds * _time.TimestampFrequency);
+                return;
+            }
+            if (nowTimestamp < _nextHeartbeat)
+            {
+                return;
+            }
+            _nextHeartbeat = nowTimestamp + (long)(HeartbeatPeriod.TotalSeconds * _time.TimestampFrequency);
+        }
+        Deliver(new Invocation(Guid.NewGuid().ToString(), InvokeType.Heartbeat,
+            Encoding.UTF8.GetBytes("{\"heartbeat\":\"" + JsonEncoded(handler) + "\"}"), HeartbeatTimeout));
+    }
+
+    /// <summary>Heartbeats missed in a row.</summary>
+    internal int MissedHeartbeats => Volatile.Read(ref _missedHeartbeats);
+
+    private void HeartbeatFinished(InvocationStatus status)
+    {
+        if (status == InvocationStatus.Success)
+        {
+            Interlocked.Exchange(ref _missedHeartbeats, 0);
+            return;
+        }
+        var missed = Interlocked.Increment(ref _missedHeartbeats);
+        _sink?.Note(this, $"instance {Id} missed heartbeat {missed} of {MaxMissedHeartbeats} ({status})");
+        if (missed >= MaxMissedHeartbeats)
+        {
+            _events.InstanceExited(this);
+            _ = KillAsync($"{missed} heartbeats missed in a row");
+        }
+    }
+
+    /// <summary>
+    /// Stops the instance: runs the function's pre-stop hook first (a <c>prestop</c> event, bounded
+    /// by <c>pre_stop_timeout</c>) when it declares one and the instance is healthy, then kills the
+    /// process tree. Idempotent.
+    /// </summary>
     public async ValueTask StopAsync(string reason)
+    {
+        if (_spec.PreStopHandler is { } handler && _ready && !_dead && Volatile.Read(ref _stopping) == 0
+            && Interlocked.Exchange(ref _preStopSent, 1) == 0)
+        {
+            var preStop = new Invocation(Guid.NewGuid().ToString(), InvokeType.PreStop,
+                Encoding.UTF8.GetBytes("{\"pre_stop\":\"" + JsonEncoded(handler) + "\",\"reason\":\"" + JsonEncoded(reason) + "\"}"),
+                _spec.PreStopTimeout);
+            Deliver(preStop);
+            var outcome = await preStop.WaitAsync().ConfigureAwait(false);
+            if (outcome != InvocationStatus.Success)
+            {
+                _sink?.Note(this, $"pre-stop hook of instance {Id} ended with {outcome}: {preStop.FailureDetail ?? Encoding.UTF8.GetString(preStop.Result)}");
+            }
+        }
+        await KillAsync(reason).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the process tree at once (no pre-stop hook). Idempotent.</summary>
+    private async ValueTask KillAsync(string reason)
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
@@ -479,11 +578,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             return;
         }
         // Free the slot before the caller sees the result (it may send its next request at once).
-        if (inv.Type is not InvokeType.Init)
+        if (inv.Type is InvokeType.Sync or InvokeType.Async)
         {
             _events.InvocationFinished(this);
         }
         inv.CompleteClaimed(status, body.IsSingleSegment ? body.FirstSpan : body.ToArray(), now);
+        if (inv.Type == InvokeType.Heartbeat)
+        {
+            HeartbeatFinished(status);
+        }
     }
 
     private void Fail(Invocation inv, InvocationStatus status, string detail)
@@ -502,11 +605,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         {
             return;
         }
-        if (inv.Type is not InvokeType.Init)
+        if (inv.Type is InvokeType.Sync or InvokeType.Async)
         {
             _events.InvocationFinished(this);
         }
         inv.FailClaimed(status, detail, now);
+        if (inv.Type == InvokeType.Heartbeat && status != InvocationStatus.InstanceExited)
+        {
+            HeartbeatFinished(status);
+        }
     }
 
     private void WriteFinishLine(Invocation inv, long now)

@@ -32,7 +32,7 @@ public sealed class InvokerFixture : IAsyncDisposable
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    internal static async Task<InvokerFixture> StartAsync(Action<InvokerOptions>? configure = null, string? dataDir = null)
+    internal static async Task<InvokerFixture> StartAsync(Action<InvokerOptions>? configure = null, string? dataDir = null, TimeProvider? time = null)
     {
         var ownsData = dataDir is null;
         dataDir ??= Path.Combine(Path.GetTempPath(), "fgs-test-" + Guid.NewGuid().ToString("N")[..10]);
@@ -44,7 +44,7 @@ public sealed class InvokerFixture : IAsyncDisposable
         };
         configure?.Invoke(options);
         var log = new List<string>();
-        var host = new InvokerHost(options, TimeProvider.System, m => { lock (log) { log.Add(m); } });
+        var host = new InvokerHost(options, time ?? TimeProvider.System, m => { lock (log) { log.Add(m); } });
         await host.StartAsync();
         var f = new InvokerFixture(host, dataDir, ownsData);
         return f;
