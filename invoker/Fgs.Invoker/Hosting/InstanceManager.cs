@@ -44,6 +44,11 @@ internal sealed class InstanceManager : IAsyncDisposable
         _time = time;
         _log = log;
         _instancesRoot = Path.Combine(options.DataDir, "instances");
+        var orphans = ProcessTree.KillLeftovers(Path.Combine(Path.GetFullPath(options.DataDir), "code") + "/");
+        if (orphans > 0)
+        {
+            log($"killed {orphans} instance processes left running by a previous invoker on this data folder");
+        }
         if (Directory.Exists(_instancesRoot))
         {
             try { Directory.Delete(_instancesRoot, true); } catch (IOException) { }

@@ -69,6 +69,42 @@ internal static class ProcessTree
         }
     }
 
+    /// <summary>
+    /// Kills the process trees of instances left behind by an invoker that died without stopping
+    /// them (<c>kill -9</c>, a crash): every process whose working directory is under
+    /// <paramref name="codeRoot"/> (instances run in their unpacked code folder) is killed with its
+    /// process group. Returns how many processes were found.
+    /// </summary>
+    public static int KillLeftovers(string codeRoot)
+    {
+        var found = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+            string? cwd;
+            try
+            {
+                cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (cwd is null || !(cwd + "/").StartsWith(codeRoot, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            found++;
+            var group = Libc.GetPgid(pid);
+            Kill(group > 1 && group != Libc.GetPgid(Environment.ProcessId) ? group : pid);
+            _ = Libc.Kill(pid, Libc.SIGKILL);
+        }
+        return found;
+    }
+
     /// <summary>True if any process of the list has an open file descriptor on socket <paramref name="inode"/>.</summary>
     public static bool AnyOwnsSocket(IEnumerable<int> pids, ulong inode)
     {

@@ -108,6 +108,66 @@ public sealed class ExecutableTests
         Directory.Delete(data, true);
     }
 
+    [Fact]
+    public async Task Instances_left_by_a_killed_invoker_are_killed_at_the_next_start()
+    {
+        var bin = Binary();
+        var data = Path.Combine(Path.GetTempPath(), "fgs-exe-" + Guid.NewGuid().ToString("N")[..10]);
+        var port = FreePort();
+        using (var first = Start(bin, "serve", "--listen", "127.0.0.1:" + port, "--data", data))
+        {
+            using var client = await ReadyClientAsync(port);
+            var zip = Convert.ToBase64String(TestRuntimes.Package("curl"));
+            var create = "{\"func_name\":\"orphan\",\"runtime\":\"Custom\",\"handler\":\"bootstrap\",\"code_type\":\"zip\",\"func_code\":{\"file\":\"" + zip + "\"}}";
+            using (var created = await client.PostAsync(InvokerFixture.FunctionsPath, new StringContent(create, Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(200, (int)created.StatusCode);
+            }
+            using (var r = await client.PostAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("orphan")}/invocations", new StringContent("{\"echo\":1}")))
+            {
+                Assert.Equal(200, (int)r.StatusCode);
+            }
+            Assert.Equal(0, Kill(first.Id, 9)); // no chance to stop its instances
+            await first.WaitForExitAsync();
+        }
+        var leftovers = Pids(data);
+        Assert.NotEmpty(leftovers); // the bootstrap outlived the invoker (its own session)
+
+        using var second = Start(bin, "serve", "--listen", "127.0.0.1:" + port, "--data", data);
+        using (await ReadyClientAsync(port))
+        {
+            foreach (var pid in leftovers)
+            {
+                Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal),
+                    $"left-over instance process {pid} is still running");
+            }
+        }
+        Assert.Equal(0, Kill(second.Id, 15));
+        await second.WaitForExitAsync();
+        Directory.Delete(data, true);
+    }
+
+    private static async Task<HttpClient> ReadyClientAsync(int port)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var health = await client.GetAsync("/healthz");
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return client;
+                }
+            }
+            catch (HttpRequestException) when (sw.Elapsed < TimeSpan.FromSeconds(20))
+            {
+            }
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Processes whose command line mentions the data folder (instance bootstraps and their children).</summary>
     private static List<int> Pids(string data)
     {
