@@ -45,4 +45,8 @@ namespace Fgs.Core.Json;
 [JsonSerializable(typeof(Fgs.Core.Versions.ShowVersionAliasResponse))]
 [JsonSerializable(typeof(Fgs.Core.Versions.UpdateVersionAliasResponse))]
 [JsonSerializable(typeof(List<Fgs.Core.Versions.ListVersionAliasResult>))]
+[JsonSerializable(typeof(Fgs.Core.Reserved.UpdateFunctionReservedInstancesCountRequestBody))]
+[JsonSerializable(typeof(Fgs.Core.Reserved.UpdateFunctionReservedInstancesCountResponse))]
+[JsonSerializable(typeof(Fgs.Core.Reserved.ListReservedInstanceConfigsResponse))]
+[JsonSerializable(typeof(Fgs.Core.Reserved.ListFunctionReservedInstancesResponse))]
 public sealed partial class FgsJsonContext : JsonSerializerContext;
