@@ -8,19 +8,31 @@ namespace Fgs.Core.Instances;
 /// the maximum, rejects beyond it, and reclaims instances idle past the keep-alive. Runs on a
 /// <see cref="TimeProvider"/> only, so the same code runs live and on a virtual clock.
 /// </summary>
+/// <remarks>
+/// Reserved instances: <see cref="SetReservedTarget"/> records how many the pool should keep and
+/// <see cref="ReconcileReserved"/> starts them (through the same launch delegate, so they are warm
+/// before any request) or stops the surplus (idle ones at once, busy ones when their work is
+/// done). Placement prefers reserved instances, then on-demand ones, then starts an on-demand
+/// instance; reserved instances count toward the maximum and are never reclaimed by keep-alive.
+/// </remarks>
 public sealed class InstancePool : IInstanceEvents
 {
     private readonly object _gate = new();
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<IFunctionInstance, Entry> _byInstance = new(ReferenceEqualityComparer.Instance);
 
-    // Entries with free concurrency, the most recently released on top (LIFO keeps the fewest
-    // instances warm). Stale entries (full, or gone) are skipped when popped, so placement is O(1)
-    // amortised however many instances the pool holds.
+    // Entries with free concurrency, one stack per kind, the most recently released on top (LIFO
+    // keeps the fewest instances warm). Stale entries (full, gone, or retiring) are skipped when
+    // popped, so placement is O(1) amortised however many instances the pool holds.
+    private readonly List<Entry> _reservedWithCapacity = [];
     private readonly List<Entry> _withCapacity = [];
     private readonly Func<IInstanceEvents, CancellationToken, ValueTask<LaunchResult>> _launch;
     private readonly TimeProvider _time;
     private int _starting;
+    private int _reservedStarting;
+    private int _reservedTarget;
+    private long _reservedRetryAt;
+    private string? _lastReservedError;
     private bool _closed;
     private long _coldStarts;
 
@@ -68,6 +80,196 @@ public sealed class InstancePool : IInstanceEvents
         }
     }
 
+    /// <summary>Instances by kind and state, taken at one moment.</summary>
+    public InstanceCounts CountsByKind()
+    {
+        lock (_gate)
+        {
+            int reservedIdle = 0, reservedBusy = 0, onDemandIdle = 0, onDemandBusy = 0;
+            foreach (var e in _entries)
+            {
+                if (e.Reserved)
+                {
+                    if (e.Active == 0) { reservedIdle++; } else { reservedBusy++; }
+                }
+                else if (e.Active == 0)
+                {
+                    onDemandIdle++;
+                }
+                else
+                {
+                    onDemandBusy++;
+                }
+            }
+            return new InstanceCounts(_reservedStarting, reservedIdle, reservedBusy,
+                _starting - _reservedStarting, onDemandIdle, onDemandBusy);
+        }
+    }
+
+    /// <summary>The number of reserved instances the pool keeps (see <see cref="SetReservedTarget"/>).</summary>
+    public int ReservedTarget { get { lock (_gate) { return _reservedTarget; } } }
+
+    /// <summary>Ready reserved instances that are not being retired, for the metric policy.</summary>
+    public int ReservedTotal { get { lock (_gate) { return _entries.Count(e => e.Reserved && !e.Retiring); } } }
+
+    /// <summary>Ready reserved instances with invocations in flight (not being retired), for the metric policy.</summary>
+    public int ReservedBusy { get { lock (_gate) { return _entries.Count(e => e.Reserved && !e.Retiring && e.Active > 0); } } }
+
+    /// <summary>Why the latest reserved start failed, or null when the latest one succeeded.</summary>
+    public string? LastReservedError { get { lock (_gate) { return _lastReservedError; } } }
+
+    /// <summary>How long <see cref="ReconcileReserved"/> waits before starting reserved instances
+    /// again after a start failed.</summary>
+    public static TimeSpan ReservedRetryDelay { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Records how many reserved instances the pool should keep (negative counts as 0);
+    /// <see cref="ReconcileReserved"/> acts on it.</summary>
+    /// <param name="count">The target count.</param>
+    public void SetReservedTarget(int count)
+    {
+        lock (_gate)
+        {
+            _reservedTarget = Math.Max(0, count);
+        }
+    }
+
+    /// <summary>
+    /// Moves the reserved instances toward the target: starts missing ones (within the maximum
+    /// instances, not within <see cref="ReservedRetryDelay"/> of a failed start), stops idle
+    /// surplus ones, and marks busy surplus ones to stop when their work is done (they take no new
+    /// work). Returns how many starts it began (positive) or instances it stopped or marked (negative).
+    /// </summary>
+    public int ReconcileReserved()
+    {
+        List<IFunctionInstance>? victims = null;
+        int toStart = 0, retired = 0;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return 0;
+            }
+            var current = _reservedStarting;
+            foreach (var e in _entries)
+            {
+                if (e.Reserved && !e.Retiring)
+                {
+                    current++;
+                }
+            }
+            if (current < _reservedTarget)
+            {
+                // First take back busy instances that were being retired: they are warm already.
+                foreach (var e in _entries)
+                {
+                    if (current >= _reservedTarget)
+                    {
+                        break;
+                    }
+                    if (e.Reserved && e.Retiring)
+                    {
+                        e.Retiring = false;
+                        current++;
+                        if (e.Active < Settings.Concurrency && !e.Listed)
+                        {
+                            e.Listed = true;
+                            _reservedWithCapacity.Add(e);
+                        }
+                    }
+                }
+                if (_time.GetTimestamp() >= _reservedRetryAt)
+                {
+                    toStart = _reservedTarget - current;
+                    if (Settings.MaxInstances >= 0)
+                    {
+                        toStart = Math.Min(toStart, Math.Max(0, Settings.MaxInstances - _entries.Count - _starting));
+                    }
+                    _starting += toStart;
+                    _reservedStarting += toStart;
+                }
+            }
+            else if (current > _reservedTarget)
+            {
+                var surplus = current - _reservedTarget;
+                // Idle ones first (the least recently used first), never a busy one.
+                for (var i = 0; i < _entries.Count && surplus > 0; i++)
+                {
+                    var e = _entries[i];
+                    if (e.Reserved && !e.Retiring && e.Active == 0)
+                    {
+                        _entries.RemoveAt(i--);
+                        _byInstance.Remove(e.Instance);
+                        e.Gone = true;
+                        surplus--;
+                        (victims ??= []).Add(e.Instance);
+                    }
+                }
+                foreach (var e in _entries)
+                {
+                    if (surplus == 0)
+                    {
+                        break;
+                    }
+                    if (e.Reserved && !e.Retiring)
+                    {
+                        e.Retiring = true;
+                        surplus--;
+                        retired++;
+                    }
+                }
+            }
+        }
+        if (victims is not null)
+        {
+            foreach (var v in victims)
+            {
+                _ = v.StopAsync("reserved instance no longer needed");
+            }
+        }
+        for (var i = 0; i < toStart; i++)
+        {
+            _ = StartReservedAsync();
+        }
+        return toStart > 0 ? toStart : -((victims?.Count ?? 0) + retired);
+    }
+
+    private async Task StartReservedAsync()
+    {
+        LaunchResult launched;
+        try
+        {
+            launched = await _launch(this, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            launched = LaunchResult.Failed($"instance start failed: {ex.Message}");
+        }
+        bool closedMeanwhile;
+        lock (_gate)
+        {
+            _starting--;
+            _reservedStarting--;
+            closedMeanwhile = _closed;
+            if (launched.Instance is { } started && !closedMeanwhile)
+            {
+                var entry = new Entry(started) { Reserved = true, IdleSince = _time.GetTimestamp(), Listed = true };
+                _entries.Add(entry);
+                _byInstance[started] = entry;
+                _reservedWithCapacity.Add(entry);
+                _lastReservedError = null;
+            }
+            else if (launched.Instance is null)
+            {
+                _lastReservedError = launched.Error ?? "instance start failed";
+                _reservedRetryAt = _time.GetTimestamp() + (long)(ReservedRetryDelay.TotalSeconds * _time.TimestampFrequency);
+            }
+        }
+        if (closedMeanwhile && launched.Instance is { } instance)
+        {
+            await instance.StopAsync("shutting down").ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Ready instances with no invocation in flight.</summary>
     public int IdleCount { get { lock (_gate) { return _entries.Count(e => e.Active == 0); } } }
 
@@ -92,26 +294,10 @@ public sealed class InstancePool : IInstanceEvents
             {
                 return DispatchOutcome.ShuttingDown;
             }
-            while (_withCapacity.Count > 0)
-            {
-                var top = _withCapacity[^1];
-                if (top.Gone || top.Active >= Settings.Concurrency)
-                {
-                    _withCapacity.RemoveAt(_withCapacity.Count - 1);
-                    top.Listed = false;
-                    continue;
-                }
-                warm = top;
-                break;
-            }
+            warm = TakeWarm(_reservedWithCapacity) ?? TakeWarm(_withCapacity);
             if (warm is not null)
             {
-                warm.Active++;
-                if (warm.Active >= Settings.Concurrency)
-                {
-                    _withCapacity.RemoveAt(_withCapacity.Count - 1);
-                    warm.Listed = false;
-                }
+                // Counted on it by TakeWarm.
             }
             else if (Settings.MaxInstances >= 0 && _entries.Count + _starting >= Settings.MaxInstances)
             {
@@ -177,9 +363,34 @@ public sealed class InstancePool : IInstanceEvents
         return DispatchOutcome.DeliveredCold;
     }
 
+    /// <summary>Pops the top entry of a free-capacity stack with room for one more invocation and
+    /// counts the invocation on it, skipping stale entries; null when the stack has none. Under the gate.</summary>
+    private Entry? TakeWarm(List<Entry> stack)
+    {
+        while (stack.Count > 0)
+        {
+            var top = stack[^1];
+            if (top.Gone || top.Retiring || top.Active >= Settings.Concurrency)
+            {
+                stack.RemoveAt(stack.Count - 1);
+                top.Listed = false;
+                continue;
+            }
+            top.Active++;
+            if (top.Active >= Settings.Concurrency)
+            {
+                stack.RemoveAt(stack.Count - 1);
+                top.Listed = false;
+            }
+            return top;
+        }
+        return null;
+    }
+
     /// <inheritdoc />
     public void InvocationFinished(IFunctionInstance instance)
     {
+        IFunctionInstance? retire = null;
         lock (_gate)
         {
             var e = Find(instance);
@@ -190,14 +401,33 @@ public sealed class InstancePool : IInstanceEvents
                 {
                     e.IdleSince = _time.GetTimestamp();
                 }
-                if (e.Listed)
+                if (e.Retiring)
                 {
-                    // Already listed: move it to the top, it is now the most recently used.
-                    _withCapacity.Remove(e);
+                    if (e.Active == 0)
+                    {
+                        // A surplus reserved instance that has finished its work.
+                        _entries.Remove(e);
+                        _byInstance.Remove(instance);
+                        e.Gone = true;
+                        retire = instance;
+                    }
                 }
-                e.Listed = true;
-                _withCapacity.Add(e);
+                else
+                {
+                    var stack = e.Reserved ? _reservedWithCapacity : _withCapacity;
+                    if (e.Listed)
+                    {
+                        // Already listed: move it to the top, it is now the most recently used.
+                        stack.Remove(e);
+                    }
+                    e.Listed = true;
+                    stack.Add(e);
+                }
             }
+        }
+        if (retire is not null)
+        {
+            _ = retire.StopAsync("reserved instance no longer needed");
         }
     }
 
@@ -226,7 +456,7 @@ public sealed class InstancePool : IInstanceEvents
             for (var i = _entries.Count - 1; i >= 0; i--)
             {
                 var e = _entries[i];
-                if (e.Active == 0 && _time.GetElapsedTime(e.IdleSince, now) >= Settings.KeepAlive)
+                if (!e.Reserved && e.Active == 0 && _time.GetElapsedTime(e.IdleSince, now) >= Settings.KeepAlive)
                 {
                     _entries.RemoveAt(i);
                     _byInstance.Remove(e.Instance);
@@ -275,6 +505,7 @@ public sealed class InstancePool : IInstanceEvents
             _entries.Clear();
             _byInstance.Clear();
             _withCapacity.Clear();
+            _reservedWithCapacity.Clear();
         }
         // In parallel: each stop may first run the function's pre-stop hook.
         await Task.WhenAll(all.Select(e => e.Instance.StopAsync(reason).AsTask())).ConfigureAwait(false);
@@ -317,7 +548,13 @@ public sealed class InstancePool : IInstanceEvents
         public int Active { get; set; }
         public long IdleSince { get; set; }
 
-        /// <summary>On the free-capacity stack.</summary>
+        /// <summary>A reserved instance (never reclaimed by keep-alive).</summary>
+        public bool Reserved { get; init; }
+
+        /// <summary>A surplus reserved instance: takes no new work, stops when its work is done.</summary>
+        public bool Retiring { get; set; }
+
+        /// <summary>On its kind's free-capacity stack.</summary>
         public bool Listed { get; set; }
 
         /// <summary>Left the pool (exited, reclaimed); skipped when met on the stack.</summary>

@@ -147,6 +147,20 @@ internal sealed class FrontDoor : IHttpHandler
             }
         }
 
+        if (segments.Length == 6 && segments[5] is "reservedinstanceconfigs" or "reservedinstances")
+        {
+            if (method != HttpMethodKind.Get)
+            {
+                await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
+                return;
+            }
+            var query = Encoding.ASCII.GetString(head.Query);
+            await RespondAsync(exchange, segments[5] == "reservedinstanceconfigs"
+                ? _functions.ListReservedInstanceConfigs(projectId, query)
+                : _functions.ListFunctionReservedInstances(projectId, query), 200).ConfigureAwait(false);
+            return;
+        }
+
         var urnText = Uri.UnescapeDataString(segments[5]);
         if (!FunctionUrn.TryParse(urnText, out var urn, out var urnError))
         {
@@ -178,6 +192,9 @@ internal sealed class FrontDoor : IHttpHandler
                 return;
             case ("config-max-instance", HttpMethodKind.Put):
                 await RespondAsync(exchange, _functions.UpdateMaxInstances(urn, exchange.Body), 200).ConfigureAwait(false);
+                return;
+            case ("reservedinstances", HttpMethodKind.Put):
+                await RespondAsync(exchange, _functions.UpdateReservedInstances(urn, exchange.Body), 200).ConfigureAwait(false);
                 return;
             case ("invocations", HttpMethodKind.Post):
                 await InvokeAsync(exchange, urn).ConfigureAwait(false);
@@ -213,7 +230,8 @@ internal sealed class FrontDoor : IHttpHandler
                     await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
                 }
                 return;
-            case ("", _) or ("config", _) or ("code", _) or ("invocations", _) or ("config-max-instance", _) or ("versions", _) or ("aliases", _):
+            case ("", _) or ("config", _) or ("code", _) or ("invocations", _) or ("config-max-instance", _) or ("versions", _) or ("aliases", _)
+                or ("reservedinstances", _):
                 await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
                 return;
             default:

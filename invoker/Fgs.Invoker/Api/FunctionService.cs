@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fgs.Core.Errors;
 using Fgs.Core.Functions;
 using Fgs.Core.Json;
+using Fgs.Core.Reserved;
 using Fgs.Core.Routing;
 using Fgs.Core.Versions;
 using Fgs.Invoker.Hosting;
@@ -14,7 +15,8 @@ namespace Fgs.Invoker.Api;
 
 /// <summary>
 /// Function management (create, get config and code, update config and code, delete, list), versions
-/// (publish, list, delete) and aliases (create, show, list, update, delete): the operations behind the
+/// (publish, list, delete), aliases (create, show, list, update, delete) and reserved instances
+/// (update a version's or alias's configuration, list configurations and counts): the operations behind the
 /// HTTP API, and the resolution of a URN's qualifier to the definition that serves it. Validates
 /// every rule before anything is written; writes the store first, then the in-memory catalogs, so
 /// what is acknowledged is durable.
@@ -27,6 +29,8 @@ internal sealed class FunctionService
     private readonly InvokerOptions _options;
     private readonly TimeProvider _time;
     private readonly VersionCatalog _versions = new();
+    // Reserved-instance configurations per function (under _writeGate).
+    private readonly Dictionary<FunctionKey, ReservedTargets> _reservedTargets = [];
     private readonly Lock _writeGate = new();
 
     public FunctionService(FunctionStore store, FunctionCatalog catalog, InstanceManager instances, InvokerOptions options, TimeProvider time)
@@ -111,7 +115,32 @@ internal sealed class FunctionService
                     }
                 }
                 _versions.Set(Key(latest), FunctionVersionSet.Create(versions, aliases));
+                LoadReserved(latest, log);
             }
+        }
+    }
+
+    /// <summary>Loads a function's reserved-instance configurations and applies them (under the write gate).</summary>
+    private void LoadReserved(FunctionDefinition latest, Action<string> log)
+    {
+        var key = Key(latest);
+        var targets = TargetsOf(key);
+        foreach (var config in _store.LoadReserved(latest.ProjectId, latest.Package, latest.Name, log))
+        {
+            var target = new ReservedQualifier(config.QualifierType ?? ReservedQualifierTypes.Version, config.QualifierName ?? FunctionLimits.LatestVersion);
+            var body = new UpdateFunctionReservedInstancesCountRequestBody
+            {
+                Count = config.MinCount,
+                IdleMode = config.IdleMode,
+                TacticsConfig = config.TacticsConfig,
+            };
+            if (!ReservedInstanceValidator.TryValidate(body, out var settings, out var invalid)
+                || !targets.TrySet(target, settings, out invalid))
+            {
+                log($"{latest.GetUrn(_options.Region).WithoutQualifier()}: dropping the reserved instances of {target}: {invalid.ErrorMessage}");
+                continue;
+            }
+            ApplyReserved(key, target, settings);
         }
     }
 
@@ -294,6 +323,7 @@ internal sealed class FunctionService
             _store.Delete(urn.ProjectId, urn.Package, urn.Name);
             _catalog.TryRemove(urn.ProjectId, urn.Package, urn.Name, out _);
             _versions.Remove(Key(urn));
+            _reservedTargets.Remove(Key(urn));
         }
         _instances.Retire(Key(urn));
         CollectPackages();
@@ -324,6 +354,7 @@ internal sealed class FunctionService
             }
             _store.DeleteVersion(urn.ProjectId, urn.Package, urn.Name, version);
             _versions.Set(Key(urn), updated);
+            RemoveReservedTargets(Key(urn), [ReservedQualifier.Version(version), .. removedAliases.Select(a => ReservedQualifier.Alias(a.Name))]);
         }
         _instances.Retire(new FunctionVersionKey(Key(urn), version));
         CollectPackages();
@@ -466,6 +497,10 @@ internal sealed class FunctionService
             {
                 return invalid;
             }
+            if (_reservedTargets.TryGetValue(Key(urn), out var reserved) && reserved.CheckAliasRepoint(aliasName, updated.Version) is { } conflict)
+            {
+                return conflict;
+            }
             var next = set.WithAlias(updated);
             _store.SaveAliases(urn.ProjectId, urn.Package, urn.Name, next.AliasesInOrder());
             _versions.Set(Key(urn), next);
@@ -485,9 +520,276 @@ internal sealed class FunctionService
             var next = set.WithoutAlias(aliasName);
             _store.SaveAliases(urn.ProjectId, urn.Package, urn.Name, next.AliasesInOrder());
             _versions.Set(Key(urn), next);
+            RemoveReservedTargets(Key(urn), [ReservedQualifier.Alias(aliasName)]);
         }
         return ApiResult.Ok(null);
     }
+
+    /// <summary>Sets the reserved instances of the version or alias the URN's qualifier names
+    /// (<c>PUT .../{function_urn}/reservedinstances</c>): none or <c>latest</c>, a published version,
+    /// an alias (<c>!name</c>, or a bare name that is not a version). Count 0 without policies
+    /// removes the configuration.</summary>
+    public ApiResult UpdateReservedInstances(FunctionUrn urn, ReadOnlySequence<byte> body)
+    {
+        if (!TryRead(body, FgsJsonContext.Default.UpdateFunctionReservedInstancesCountRequestBody, out var request, out var parseError))
+        {
+            return parseError;
+        }
+        var key = Key(urn);
+        ReservedQualifier target;
+        ReservedInstanceSettings settings;
+        lock (_writeGate)
+        {
+            if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out _))
+            {
+                return FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+            }
+            if (!TryReservedTarget(urn, _versions.Get(key), out target, out var badTarget))
+            {
+                return badTarget;
+            }
+            var def = ReservedResolver(key, target)();
+            if (!ReservedInstanceValidator.TryValidate(request, out settings, out var invalid, def?.MaxInstanceNum ?? FunctionLimits.UnlimitedInstances))
+            {
+                return invalid;
+            }
+            var targets = TargetsOf(key);
+            var previous = targets.Get(target);
+            if (!targets.TrySet(target, settings, out var conflict))
+            {
+                return conflict;
+            }
+            try
+            {
+                SaveReserved(key, targets);
+            }
+            catch
+            {
+                // Not durable: not acknowledged, and not applied.
+                targets.Remove(target);
+                if (previous is not null)
+                {
+                    targets.TrySet(target, previous, out _);
+                }
+                throw;
+            }
+            ApplyReserved(key, target, settings);
+        }
+        return Json(settings.ToResponse(), FgsJsonContext.Default.UpdateFunctionReservedInstancesCountResponse);
+    }
+
+    /// <summary>Lists reserved-instance configurations (<c>GET /v2/{project_id}/fgs/functions/reservedinstanceconfigs?function_urn=&amp;marker=&amp;limit=</c>):
+    /// the function's, or every function's in the project; versions before aliases, by name.</summary>
+    public ApiResult ListReservedInstanceConfigs(string projectId, string query)
+    {
+        if (!TryReservedListQuery(projectId, query, "function_urn", out var functions, out var marker, out var limit, out var error))
+        {
+            return error;
+        }
+        var all = new List<ReservedInstanceConfigs>();
+        lock (_writeGate)
+        {
+            foreach (var key in functions)
+            {
+                if (_reservedTargets.TryGetValue(key, out var targets))
+                {
+                    var functionUrn = UrnOf(key, null);
+                    all.AddRange(targets.All().Select(p => p.Value.ToConfigs(functionUrn, p.Key)));
+                }
+            }
+        }
+        var page = all.Skip((int)Math.Min(marker, int.MaxValue)).Take(limit).ToList();
+        var response = new ListReservedInstanceConfigsResponse
+        {
+            ReservedInstances = page,
+            Count = all.Count,
+            PageInfo = new ReservedPageInfo { NextMarker = marker + page.Count, PreviousMarker = marker, CurrentCount = page.Count },
+        };
+        return Json(response, FgsJsonContext.Default.ListReservedInstanceConfigsResponse);
+    }
+
+    /// <summary>Lists the reserved counts of versions and aliases (<c>GET /v2/{project_id}/fgs/functions/reservedinstances?urn=&amp;marker=&amp;limit=</c>):
+    /// the function's, or every function's in the project.</summary>
+    public ApiResult ListFunctionReservedInstances(string projectId, string query)
+    {
+        if (!TryReservedListQuery(projectId, query, "urn", out var functions, out var marker, out var limit, out var error))
+        {
+            return error;
+        }
+        var all = new List<FuncReservedInstance>();
+        lock (_writeGate)
+        {
+            foreach (var key in functions)
+            {
+                if (_reservedTargets.TryGetValue(key, out var targets))
+                {
+                    all.AddRange(targets.All().Select(p => new FuncReservedInstance
+                    {
+                        FuncUrn = UrnOf(key, p.Key.IsAlias ? "!" + p.Key.Name : p.Key.Name),
+                        Count = p.Value.Count,
+                    }));
+                }
+            }
+        }
+        var page = all.Skip((int)Math.Min(marker, int.MaxValue)).Take(limit).ToList();
+        var response = new ListFunctionReservedInstancesResponse
+        {
+            ReservedInstances = page,
+            Count = all.Count,
+            PageInfo = new ReservedPageInfo { NextMarker = marker + page.Count, PreviousMarker = marker, CurrentCount = page.Count },
+        };
+        return Json(response, FgsJsonContext.Default.ListFunctionReservedInstancesResponse);
+    }
+
+    /// <summary>The query of the reserved lists: the function (<paramref name="urnParameter"/>, optional;
+    /// every function of the project without it), <c>marker</c> (offset, default 0) and <c>limit</c> (1-500, default 100).</summary>
+    private bool TryReservedListQuery(string projectId, string query, string urnParameter, out List<FunctionKey> functions,
+        out long marker, out int limit, out FgsError error)
+    {
+        functions = [];
+        marker = 0;
+        limit = 100;
+        if (ValidateProjectId(projectId) is { } badProject)
+        {
+            error = badProject;
+            return false;
+        }
+        var args = ParseQuery(query);
+        if (args.TryGetValue("marker", out var m) && m.Length > 0
+            && !long.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out marker))
+        {
+            error = FgsErrors.InvalidQueryParameter("marker must be a non-negative integer");
+            return false;
+        }
+        if (args.TryGetValue("limit", out var l) && l.Length > 0
+            && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
+        {
+            error = FgsErrors.InvalidQueryParameter("limit must be an integer from 1 to 500");
+            return false;
+        }
+        if (args.TryGetValue(urnParameter, out var urnText) && urnText.Length > 0)
+        {
+            if (!FunctionUrn.TryParse(urnText, out var urn, out error))
+            {
+                return false;
+            }
+            if (urn.ProjectId != projectId)
+            {
+                error = FgsErrors.BadRequest($"the URN's project '{urn.ProjectId}' does not match the path's project '{projectId}'");
+                return false;
+            }
+            if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out _))
+            {
+                error = FgsErrors.FunctionNotFound(urn.WithoutQualifier().ToString());
+                return false;
+            }
+            functions.Add(Key(urn));
+        }
+        else
+        {
+            functions.AddRange(_catalog.All.Where(f => f.ProjectId == projectId)
+                .OrderBy(f => f.Package, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).Select(Key));
+        }
+        error = default;
+        return true;
+    }
+
+    /// <summary>The target a URN's qualifier names: <c>latest</c>, a published version, an alias
+    /// (<c>!name</c>), or a bare name that is a version first, then an alias.</summary>
+    private static bool TryReservedTarget(FunctionUrn urn, FunctionVersionSet set, out ReservedQualifier target, out FgsError error)
+    {
+        error = default;
+        target = ReservedQualifier.Latest;
+        if (urn.IsLatest)
+        {
+            return true;
+        }
+        var qualifier = urn.Qualifier!;
+        if (urn.AliasName is { } alias)
+        {
+            target = ReservedQualifier.Alias(alias);
+            if (set.Aliases.ContainsKey(alias))
+            {
+                return true;
+            }
+            error = FgsErrors.AliasNotFound(alias);
+            return false;
+        }
+        if (set.Versions.ContainsKey(qualifier))
+        {
+            target = ReservedQualifier.Version(qualifier);
+            return true;
+        }
+        if (set.Aliases.ContainsKey(qualifier))
+        {
+            target = ReservedQualifier.Alias(qualifier);
+            return true;
+        }
+        error = FgsErrors.VersionNotFound(qualifier);
+        return false;
+    }
+
+    /// <summary>A function's reserved-instance registry, created on first use (under the write gate).</summary>
+    private ReservedTargets TargetsOf(FunctionKey key)
+    {
+        if (!_reservedTargets.TryGetValue(key, out var targets))
+        {
+            targets = new ReservedTargets(alias => _versions.Get(key).Aliases.TryGetValue(alias, out var a) ? a.Version : null);
+            _reservedTargets[key] = targets;
+        }
+        return targets;
+    }
+
+    /// <summary>The definition a target serves now: an alias's main version, or null when gone.</summary>
+    private Func<FunctionDefinition?> ReservedResolver(FunctionKey key, ReservedQualifier target)
+    {
+        var urn = new FunctionUrn(_options.Region, key.ProjectId, key.Package, key.Name, target.IsAlias ? "!" + target.Name : target.Name);
+        return () => TryResolve(urn, out var def, out _) ? def : null;
+    }
+
+    /// <summary>Hands a target's settings to the instance manager (a configuration that reserves nothing removes it).</summary>
+    private void ApplyReserved(FunctionKey key, ReservedQualifier target, ReservedInstanceSettings settings)
+    {
+        if (settings.ReservesNothing)
+        {
+            _instances.RemoveReserved(key, target);
+        }
+        else
+        {
+            _instances.SetReserved(key, target, settings.CreatePolicy(), ReservedResolver(key, target));
+        }
+    }
+
+    /// <summary>Durably writes a function's reserved-instance configurations (under the write gate).</summary>
+    private void SaveReserved(FunctionKey key, ReservedTargets targets)
+    {
+        var functionUrn = UrnOf(key, null);
+        _store.SaveReserved(key.ProjectId, key.Package, key.Name, [.. targets.All().Select(p => p.Value.ToConfigs(functionUrn, p.Key))]);
+    }
+
+    /// <summary>Drops the configurations of deleted versions or aliases (under the write gate).</summary>
+    private void RemoveReservedTargets(FunctionKey key, IEnumerable<ReservedQualifier> removed)
+    {
+        if (!_reservedTargets.TryGetValue(key, out var targets))
+        {
+            return;
+        }
+        var any = false;
+        foreach (var target in removed)
+        {
+            if (targets.Remove(target))
+            {
+                any = true;
+                _instances.RemoveReserved(key, target);
+            }
+        }
+        if (any)
+        {
+            SaveReserved(key, targets);
+        }
+    }
+
+    private string UrnOf(FunctionKey key, string? qualifier) => new FunctionUrn(_options.Region, key.ProjectId, key.Package, key.Name, qualifier).ToString();
 
     private bool TryFindAlias(FunctionUrn urn, string aliasName, out FunctionVersionSet set, out FunctionAlias alias, out FgsError error)
     {

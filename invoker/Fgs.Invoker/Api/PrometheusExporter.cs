@@ -8,7 +8,7 @@ namespace Fgs.Invoker.Api;
 /// Renders the function metrics and instance counts in the Prometheus text exposition format
 /// (version 0.0.4) for <c>GET /metrics</c>. Names follow FunctionGraph's metrics: count, failcount,
 /// rejectcount, functionErrorCount, systemErrorCount, duration (sum, count, max, min),
-/// concurrency, and instance counts by kind and state.
+/// concurrency, instance counts by kind and state, and reserved instances (reservedinstancenum).
 /// </summary>
 internal static class PrometheusExporter
 {
@@ -77,6 +77,13 @@ internal static class PrometheusExporter
                   .Append("\",memory=\"").Append(p.MemoryMb.ToString(CultureInfo.InvariantCulture)).Append("\",kind=\"").Append(p.Kind).Append("\",state=\"").Append(state).Append("\"} ")
                   .Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
+        }
+        Family(sb, "fgs_function_reserved_instances", "gauge", "Reserved instances per function version, starting ones included (reservedinstancenum).");
+        foreach (var g in pools.Where(p => p.Kind == "reserved").GroupBy(p => (p.FunctionUrn, p.Version)))
+        {
+            var n = g.Sum(p => p.Starting + p.Idle + p.Busy);
+            sb.Append("fgs_function_reserved_instances{function=\"").Append(Escape(g.Key.FunctionUrn)).Append("\",version=\"").Append(Escape(g.Key.Version))
+              .Append("\"} ").Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
         return Encoding.UTF8.GetBytes(sb.ToString());
     }

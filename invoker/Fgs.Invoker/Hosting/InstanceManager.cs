@@ -9,8 +9,9 @@ namespace Fgs.Invoker.Hosting;
 
 /// <summary>
 /// Owns the instance pools of every function version on this node, starts instances as real
-/// processes, and runs the single heartbeat that sweeps invocation deadlines and reclaims idle
-/// instances. Stopping it leaves no instance process behind.
+/// processes, and runs the single heartbeat that sweeps invocation deadlines, reclaims idle
+/// instances and keeps each reserved-instance target at its policy's count (every second).
+/// Stopping it leaves no instance process behind.
 /// </summary>
 internal sealed class InstanceManager : IAsyncDisposable
 {
@@ -30,6 +31,8 @@ internal sealed class InstanceManager : IAsyncDisposable
     private readonly Dictionary<(FunctionVersionKey Version, int MemoryMb), PoolSlot> _pools = [];
     private readonly HashSet<ProcessInstance> _live = [];
     private readonly Dictionary<FunctionKey, InstanceOutputSink> _sinks = [];
+    // Reserved-instance configurations by function and target (version or alias).
+    private readonly Dictionary<(FunctionKey Function, Core.Reserved.ReservedQualifier Target), ReservedBinding> _reserved = [];
     private readonly ITimer _heartbeat;
     private readonly string _instancesRoot;
     private long _lastReclaim;
@@ -96,8 +99,68 @@ internal sealed class InstanceManager : IAsyncDisposable
         return pool;
     }
 
-    /// <summary>Instance counts of every pool, for the metrics endpoint (all on-demand until
-    /// reserved instances exist).</summary>
+    /// <summary>Applies a target's reserved-instance policy: its pool is created now and kept at
+    /// the policy's count from the next heartbeat on (a first pass runs at once).</summary>
+    /// <param name="function">The function.</param>
+    /// <param name="target">The version or alias.</param>
+    /// <param name="policy">The policy.</param>
+    /// <param name="resolve">The definition the target serves now (null when it no longer resolves).</param>
+    public void SetReserved(FunctionKey function, Core.Reserved.ReservedQualifier target, Core.Reserved.ReservedPolicy policy,
+        Func<FunctionDefinition?> resolve)
+    {
+        var binding = new ReservedBinding(policy, resolve);
+        ReservedBinding? previous;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _reserved.Remove((function, target), out previous);
+            _reserved[(function, target)] = binding;
+        }
+        binding.Pool = previous?.Pool;
+        ApplyReserved(binding, _time.GetUtcNow());
+    }
+
+    /// <summary>Removes a target's reserved-instance policy: its reserved instances stop (idle ones
+    /// at once, busy ones when their work is done).</summary>
+    /// <param name="function">The function.</param>
+    /// <param name="target">The version or alias.</param>
+    public void RemoveReserved(FunctionKey function, Core.Reserved.ReservedQualifier target)
+    {
+        ReservedBinding? removed;
+        lock (_gate)
+        {
+            _reserved.Remove((function, target), out removed);
+        }
+        if (removed?.Pool is { } pool)
+        {
+            pool.SetReservedTarget(0);
+            pool.ReconcileReserved();
+        }
+    }
+
+    private void ApplyReserved(ReservedBinding binding, DateTimeOffset now)
+    {
+        var def = binding.Resolve();
+        var pool = def is null ? null : GetPool(def);
+        if (binding.Pool is { } old && !ReferenceEquals(old, pool))
+        {
+            // The alias was pointed elsewhere, or the version was updated: the old pool keeps none.
+            old.SetReservedTarget(0);
+            old.ReconcileReserved();
+        }
+        binding.Pool = pool;
+        if (pool is null)
+        {
+            return;
+        }
+        pool.SetReservedTarget(binding.Policy.Desired(now, pool.ReservedBusy, pool.ReservedTotal));
+        pool.ReconcileReserved();
+    }
+
+    /// <summary>Instance counts of every pool by kind, for the metrics endpoint.</summary>
     public List<Api.PrometheusExporter.PoolCounts> PoolCounts()
     {
         List<((FunctionVersionKey Version, int MemoryMb) Key, InstancePool Pool)> pools;
@@ -108,10 +171,11 @@ internal sealed class InstanceManager : IAsyncDisposable
         var result = new List<Api.PrometheusExporter.PoolCounts>(pools.Count);
         foreach (var (key, pool) in pools)
         {
-            var (starting, idle, busy) = pool.Counts();
+            var c = pool.CountsByKind();
             var function = key.Version.Function;
             var urn = new FunctionUrn(_options.Region, function.ProjectId, function.Package, function.Name, null).ToString();
-            result.Add(new(urn, key.Version.Version, key.MemoryMb, "on_demand", starting, idle, busy));
+            result.Add(new(urn, key.Version.Version, key.MemoryMb, "reserved", c.ReservedStarting, c.ReservedIdle, c.ReservedBusy));
+            result.Add(new(urn, key.Version.Version, key.MemoryMb, "on_demand", c.OnDemandStarting, c.OnDemandIdle, c.OnDemandBusy));
         }
         return result;
     }
@@ -127,6 +191,10 @@ internal sealed class InstanceManager : IAsyncDisposable
             {
                 _pools.Remove(poolKey, out var slot);
                 slots.Add(slot!);
+            }
+            foreach (var reservedKey in _reserved.Keys.Where(k => k.Function == key).ToList())
+            {
+                _reserved.Remove(reservedKey);
             }
             _sinks.Remove(key, out sink);
         }
@@ -307,6 +375,16 @@ internal sealed class InstanceManager : IAsyncDisposable
                 {
                     p.ReclaimIdle();
                 }
+                ReservedBinding[] reserved;
+                lock (_gate)
+                {
+                    reserved = [.. _reserved.Values];
+                }
+                var utcNow = _time.GetUtcNow();
+                foreach (var binding in reserved)
+                {
+                    ApplyReserved(binding, utcNow);
+                }
             }
         }
         catch (Exception e)
@@ -329,6 +407,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             _closed = true;
             pools = [.. _pools.Values.Select(s => s.Pool)];
             _pools.Clear();
+            _reserved.Clear();
         }
         await Task.WhenAll(pools.Select(p => p.DrainAsync("invoker stopping", grace).AsTask())).ConfigureAwait(false);
         ProcessInstance[] rest;
@@ -354,4 +433,16 @@ internal sealed class InstanceManager : IAsyncDisposable
     }
 
     private sealed record PoolSlot(long Revision, InstancePool Pool);
+
+    /// <summary>One target's reserved-instance configuration as applied: the policy, how to find
+    /// the definition the target serves now (an alias follows its main version, <c>latest</c> its
+    /// newest revision), and the pool it last applied to.</summary>
+    private sealed class ReservedBinding(Core.Reserved.ReservedPolicy policy, Func<FunctionDefinition?> resolve)
+    {
+        public Core.Reserved.ReservedPolicy Policy { get; } = policy;
+
+        public Func<FunctionDefinition?> Resolve { get; } = resolve;
+
+        public InstancePool? Pool { get; set; }
+    }
 }

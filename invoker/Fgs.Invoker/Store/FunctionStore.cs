@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fgs.Core.Functions;
 using Fgs.Core.Json;
+using Fgs.Core.Reserved;
 using Fgs.Core.Versions;
 
 namespace Fgs.Invoker.Store;
@@ -8,7 +9,8 @@ namespace Fgs.Invoker.Store;
 /// <summary>
 /// The embedded durable store: one <c>function.json</c> per function under
 /// <c>DATA/functions/{project}/{package}/{name}/</c>, with its published versions in
-/// <c>versions/{version}.json</c> and its aliases in <c>aliases.json</c> beside it, and code packages by digest under
+/// <c>versions/{version}.json</c>, its aliases in <c>aliases.json</c> and its reserved-instance
+/// configurations in <c>reserved.json</c> beside it, and code packages by digest under
 /// <c>DATA/packages/{digest}.zip</c>. Every write is fsync'd and renamed into place, so a
 /// <c>kill -9</c> at any moment leaves the previous or the next state, never a torn one.
 /// A package is written before the definition that points at it.
@@ -19,6 +21,7 @@ internal sealed class FunctionStore
     private const string VersionsFolder = "versions";
     private const string VersionSuffix = ".json";
     private const string AliasesFile = "aliases.json";
+    private const string ReservedFile = "reserved.json";
 
     private readonly string _functionsRoot;
     private readonly string _packagesRoot;
@@ -113,6 +116,45 @@ internal sealed class FunctionStore
             onError?.Invoke($"skipping unreadable aliases {file}: {e.Message}");
             return [];
         }
+    }
+
+    /// <summary>The reserved-instance configurations of a function (<c>reserved.json</c> in its
+    /// folder); none when the file is missing or unreadable (reported through <paramref name="onError"/>).</summary>
+    public List<ReservedInstanceConfigs> LoadReserved(string projectId, string package, string name, Action<string>? onError = null)
+    {
+        var file = Path.Combine(FunctionDir(projectId, package, name), ReservedFile);
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), FgsJsonContext.Default.ListReservedInstanceConfigsResponse)?.ReservedInstances ?? [];
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            onError?.Invoke($"skipping unreadable reserved-instance configurations {file}: {e.Message}");
+            return [];
+        }
+    }
+
+    /// <summary>Durably replaces a function's reserved-instance configurations (<c>reserved.json</c>
+    /// in its folder); an empty list removes the file.</summary>
+    public void SaveReserved(string projectId, string package, string name, IReadOnlyCollection<ReservedInstanceConfigs> configs)
+    {
+        ArgumentNullException.ThrowIfNull(configs);
+        var path = Path.Combine(FunctionDir(projectId, package, name), ReservedFile);
+        if (configs.Count == 0)
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                DurableFile.SyncDirectory(Path.GetDirectoryName(path)!);
+            }
+            return;
+        }
+        var file = new ListReservedInstanceConfigsResponse { ReservedInstances = [.. configs], Count = configs.Count };
+        DurableFile.WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(file, FgsJsonContext.Default.ListReservedInstanceConfigsResponse));
     }
 
     /// <summary>Durably writes a function's definition (its package must already be stored).</summary>

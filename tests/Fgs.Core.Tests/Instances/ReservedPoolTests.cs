@@ -1,0 +1,205 @@
+using Fgs.Core.Instances;
+using Fgs.Core.Invocations;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Fgs.Core.Tests.Instances;
+
+/// <summary>Reserved instances in the pool, on a fake clock with fake instances: started before any
+/// request, placed first, kept past the keep-alive, retired idle-first, and counted toward the maximum.</summary>
+public sealed class ReservedPoolTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly List<FakeInstance> _launched = [];
+    private string? _failLaunchWith;
+
+    private InstancePool Pool(int max = 3, int concurrency = 1, int keepAliveSeconds = 60) =>
+        new("urn:test", new InstancePoolSettings(max, concurrency, TimeSpan.FromSeconds(keepAliveSeconds)), (events, _) =>
+        {
+            if (_failLaunchWith is { } why)
+            {
+                return ValueTask.FromResult(LaunchResult.Failed(why));
+            }
+            var instance = new FakeInstance("f" + _launched.Count, events);
+            _launched.Add(instance);
+            return ValueTask.FromResult(LaunchResult.Ready(instance));
+        }, _time);
+
+    private static Invocation NewInvocation() => new(Guid.NewGuid().ToString(), InvokeType.Sync, "{}"u8, TimeSpan.FromSeconds(3));
+
+    [Fact]
+    public async Task Reserved_instances_start_before_any_request_and_serve_warm()
+    {
+        var pool = Pool();
+        pool.SetReservedTarget(2);
+        Assert.Equal(2, pool.ReconcileReserved());
+        Assert.Equal(2, _launched.Count);
+        Assert.Equal(new InstanceCounts(0, 2, 0, 0, 0, 0), pool.CountsByKind());
+        Assert.Equal(2, pool.ReservedTotal);
+        Assert.Equal(0, pool.ReconcileReserved());
+
+        var a = NewInvocation();
+        Assert.Equal(DispatchOutcome.DeliveredWarm, await pool.DispatchAsync(a, default));
+        Assert.False(a.ColdStart);
+        Assert.Equal(1, pool.ReservedBusy);
+        Assert.Equal(0, pool.ColdStarts);
+    }
+
+    [Fact]
+    public async Task Dispatch_prefers_reserved_then_overflows_to_on_demand()
+    {
+        var pool = Pool(max: 4);
+        pool.SetReservedTarget(1);
+        pool.ReconcileReserved();
+        var a = NewInvocation();
+        var b = NewInvocation();
+        Assert.Equal(DispatchOutcome.DeliveredWarm, await pool.DispatchAsync(a, default));
+        Assert.Single(_launched[0].Delivered);
+        Assert.Equal(DispatchOutcome.DeliveredCold, await pool.DispatchAsync(b, default));
+        Assert.Equal(2, _launched.Count);
+        Assert.Equal(new InstanceCounts(0, 0, 1, 0, 0, 1), pool.CountsByKind());
+
+        // Both free: the reserved one is taken first even though the on-demand one was released last.
+        _launched[0].Finish(a);
+        _launched[1].Finish(b);
+        var c = NewInvocation();
+        Assert.Equal(DispatchOutcome.DeliveredWarm, await pool.DispatchAsync(c, default));
+        Assert.Equal(2, _launched[0].Delivered.Count);
+        Assert.Single(_launched[1].Delivered);
+    }
+
+    [Fact]
+    public async Task Keep_alive_reclaims_on_demand_but_never_reserved()
+    {
+        var pool = Pool(max: 4, keepAliveSeconds: 1);
+        pool.SetReservedTarget(1);
+        pool.ReconcileReserved();
+        var a = NewInvocation();
+        var b = NewInvocation();
+        await pool.DispatchAsync(a, default);
+        await pool.DispatchAsync(b, default);
+        _launched[0].Finish(a);
+        _launched[1].Finish(b);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, pool.ReclaimIdle());
+        Assert.Null(_launched[0].StoppedBecause);
+        Assert.NotNull(_launched[1].StoppedBecause);
+        Assert.Equal(new InstanceCounts(0, 1, 0, 0, 0, 0), pool.CountsByKind());
+    }
+
+    [Fact]
+    public async Task Lowering_the_target_stops_idle_ones_first_and_busy_ones_after_they_finish()
+    {
+        var pool = Pool(max: 5);
+        pool.SetReservedTarget(3);
+        pool.ReconcileReserved();
+        var a = NewInvocation();
+        await pool.DispatchAsync(a, default);
+        var busy = _launched.Single(i => i.Delivered.Count == 1);
+
+        pool.SetReservedTarget(1);
+        Assert.Equal(-2, pool.ReconcileReserved());
+        Assert.Null(busy.StoppedBecause);
+        Assert.Equal(2, _launched.Count(i => i.StoppedBecause is not null));
+        Assert.Equal(new InstanceCounts(0, 0, 1, 0, 0, 0), pool.CountsByKind());
+
+        pool.SetReservedTarget(0);
+        Assert.Equal(-1, pool.ReconcileReserved());
+        Assert.Null(busy.StoppedBecause);
+        // A retiring instance takes no new work: the next request cold-starts an on-demand one.
+        var b = NewInvocation();
+        Assert.Equal(DispatchOutcome.DeliveredCold, await pool.DispatchAsync(b, default));
+        busy.Finish(a);
+        Assert.NotNull(busy.StoppedBecause);
+        Assert.Equal(new InstanceCounts(0, 0, 0, 0, 0, 1), pool.CountsByKind());
+    }
+
+    [Fact]
+    public async Task Raising_the_target_again_keeps_a_retiring_busy_instance()
+    {
+        var pool = Pool();
+        pool.SetReservedTarget(1);
+        pool.ReconcileReserved();
+        var a = NewInvocation();
+        await pool.DispatchAsync(a, default);
+        pool.SetReservedTarget(0);
+        pool.ReconcileReserved();
+        pool.SetReservedTarget(1);
+        Assert.Equal(0, pool.ReconcileReserved());
+        Assert.Single(_launched);
+        _launched[0].Finish(a);
+        Assert.Null(_launched[0].StoppedBecause);
+        Assert.Equal(new InstanceCounts(0, 1, 0, 0, 0, 0), pool.CountsByKind());
+    }
+
+    [Fact]
+    public async Task Reserved_at_max_instances_leaves_no_room_for_on_demand()
+    {
+        var pool = Pool(max: 2);
+        pool.SetReservedTarget(5);
+        Assert.Equal(2, pool.ReconcileReserved());
+        await pool.DispatchAsync(NewInvocation(), default);
+        await pool.DispatchAsync(NewInvocation(), default);
+        Assert.Equal(DispatchOutcome.Rejected, await pool.DispatchAsync(NewInvocation(), default));
+        Assert.Equal(2, _launched.Count);
+    }
+
+    [Fact]
+    public void Exited_reserved_instance_is_replaced_and_failed_starts_back_off()
+    {
+        var pool = Pool();
+        pool.SetReservedTarget(1);
+        pool.ReconcileReserved();
+        _launched[0].Exit();
+        Assert.Equal(0, pool.ReservedTotal);
+        _failLaunchWith = "boom";
+        Assert.Equal(1, pool.ReconcileReserved());
+        Assert.Equal("boom", pool.LastReservedError);
+        Assert.Equal(0, pool.ReconcileReserved());
+        _failLaunchWith = null;
+        _time.Advance(InstancePool.ReservedRetryDelay);
+        Assert.Equal(1, pool.ReconcileReserved());
+        Assert.Equal(1, pool.ReservedTotal);
+        Assert.Null(pool.LastReservedError);
+    }
+
+    [Fact]
+    public async Task Closed_pool_starts_no_reserved_instances()
+    {
+        var pool = Pool();
+        pool.SetReservedTarget(1);
+        pool.ReconcileReserved();
+        await pool.CloseAsync("test");
+        Assert.Equal("test", _launched[0].StoppedBecause);
+        Assert.Equal(0, pool.ReconcileReserved());
+        Assert.Single(_launched);
+    }
+
+    private sealed class FakeInstance(string id, IInstanceEvents events) : IFunctionInstance
+    {
+        public string Id { get; } = id;
+
+        public List<Invocation> Delivered { get; } = [];
+
+        public string? StoppedBecause { get; private set; }
+
+        public void Deliver(Invocation invocation) => Delivered.Add(invocation);
+
+        public void Finish(Invocation invocation)
+        {
+            invocation.TryComplete(InvocationStatus.Success, "ok"u8, 0);
+            events.InvocationFinished(this);
+        }
+
+        public void Exit() => events.InstanceExited(this);
+
+        public void SweepDeadlines(long nowTimestamp)
+        {
+        }
+
+        public ValueTask StopAsync(string reason)
+        {
+            StoppedBecause ??= reason;
+            return ValueTask.CompletedTask;
+        }
+    }
+}
