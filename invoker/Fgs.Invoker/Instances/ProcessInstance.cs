@@ -43,6 +43,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private volatile bool _ready;
     private long _nextHeartbeat;
     private int _missedHeartbeats;
+    private int _healthyHeartbeats;
     private int _preStopSent;
 
     /// <summary>FunctionGraph calls the heartbeat handler every 5 s with a 3 s timeout, and kills the
@@ -303,11 +304,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     /// <summary>Heartbeats missed in a row.</summary>
     internal int MissedHeartbeats => Volatile.Read(ref _missedHeartbeats);
 
+    /// <summary>Heartbeats answered healthy since start.</summary>
+    internal int HealthyHeartbeats => Volatile.Read(ref _healthyHeartbeats);
+
     private void HeartbeatFinished(InvocationStatus status)
     {
         if (status == InvocationStatus.Success)
         {
             Interlocked.Exchange(ref _missedHeartbeats, 0);
+            Interlocked.Increment(ref _healthyHeartbeats);
             return;
         }
         var missed = Interlocked.Increment(ref _missedHeartbeats);

@@ -90,11 +90,15 @@ public sealed class HooksTests
         await SetHeartbeatHandlerAsync(fx, "healthy", extra: ",\"user_data\":\"{\\\"HEALTHY\\\":\\\"1\\\"}\"");
         Assert.Equal("sync", (await fx.InvokeAsync("healthy", "{}")).Result);
         var instance = Assert.Single(fx.Host.Instances!.Live);
-        for (var i = 0; i < 8; i++)
+        clock.Advance(TimeSpan.FromSeconds(5)); // arms the first heartbeat
+        for (var beat = 1; beat <= 7; beat++)
         {
             clock.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(150); // the runtime answers in real time
+            // The runtime answers in real time; the clock moves on only once it has.
+            var expected = beat;
+            await InvocationLifecycleTests.WaitUntil(() => instance.HealthyHeartbeats >= expected || instance.IsDead, TimeSpan.FromSeconds(15));
         }
+        Assert.Equal(7, instance.HealthyHeartbeats);
         Assert.False(instance.IsDead);
         Assert.Equal(0, instance.MissedHeartbeats);
         Assert.Equal("sync", (await fx.InvokeAsync("healthy", "{}")).Result);
