@@ -70,6 +70,9 @@ public sealed class Invocation : IValueTaskSource<InvocationStatus>
     /// <summary>Set by the instance that runs it (for logs and metrics).</summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>Resident memory of the instance's process tree when it finished, in MB (0 if unknown).</summary>
+    public int MemoryUsedMb { get; set; }
+
     /// <summary>True when this invocation started a new instance.</summary>
     public bool ColdStart { get; set; }
 

@@ -294,6 +294,10 @@ internal sealed class FrontDoor : IHttpHandler
         var status = await inv.WaitAsync().ConfigureAwait(false);
         TimeSpan? ran = inv.DeliveredTimestamp == 0 ? null : _time.GetElapsedTime(inv.DeliveredTimestamp, inv.CompletedTimestamp);
         _metrics.Finished(stats, Classify(status, inv.FailureDetail), ran, inv.ColdStart);
+        if (inv.MemoryUsedMb > 0)
+        {
+            stats.ObservedMemory(inv.MemoryUsedMb);
+        }
         await InvokeResponseWriter.WriteAsync(exchange, inv, jsonResult, _time, FunctionLimits.MaxResponseBytes).ConfigureAwait(false);
     }
 

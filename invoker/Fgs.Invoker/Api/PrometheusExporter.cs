@@ -15,57 +15,42 @@ internal static class PrometheusExporter
     /// <summary>Instance counts of one pool.</summary>
     public readonly record struct PoolCounts(string FunctionUrn, string Version, int MemoryMb, string Kind, int Starting, int Idle, int Busy);
 
+    private sealed record MetricFamily(string Name, string Type, string Help,
+        Func<FunctionStatistics, IEnumerable<(string Suffix, (string Key, string Value)? Label, double Value)>> Samples);
+
+    private static IEnumerable<(string, (string, string)?, double)> One(double value) => [("", null, value)];
+
+    /// <summary>The per-version families, in FunctionGraph's terms.</summary>
+    private static readonly MetricFamily[] Families =
+    [
+        new("fgs_function_invocations_total", "counter", "Invocations counted per function version, errors and rejections included (FunctionGraph count).", s => One(s.Count)),
+        new("fgs_function_errors_total", "counter", "Failed invocations by kind: function (functionErrorCount) or system (systemErrorCount).",
+            s => [("", ("kind", "function"), s.FunctionErrors), ("", ("kind", "system"), s.SystemErrors)]),
+        new("fgs_function_rejections_total", "counter", "Invocations rejected for capacity with 429 (rejectcount).", s => One(s.Rejected)),
+        new("fgs_function_cold_starts_total", "counter", "Invocations that started a new instance.", s => One(s.ColdStarts)),
+        new("fgs_function_duration_milliseconds", "summary", "Run time of invocations that reached their function.",
+            s => [("_sum", null, s.DurationSumMs), ("_count", null, s.Timed)]),
+        new("fgs_function_duration_max_milliseconds", "gauge", "Longest run (maxDuration).", s => One(s.MaxDurationMs)),
+        new("fgs_function_duration_min_milliseconds", "gauge", "Shortest run (minDuration).", s => One(s.MinDurationMs)),
+        new("fgs_function_concurrency", "gauge", "Invocations in flight (concurrency).", s => One(s.Concurrency)),
+        new("fgs_function_memory_max_megabytes", "gauge", "Largest instance memory (resident, whole tree) seen at the end of an invocation.", s => One(s.MaxMemoryMb)),
+    ];
+
     public static byte[] Render(FunctionMetrics metrics, IReadOnlyList<PoolCounts> pools)
     {
         var sb = new StringBuilder(4096);
         var stats = metrics.All.ToList();
 
-        Family(sb, "fgs_function_invocations_total", "counter", "Invocations counted per function version, errors and rejections included (FunctionGraph count).");
-        foreach (var s in stats)
+        foreach (var family in Families)
         {
-            Sample(sb, "fgs_function_invocations_total", s, null, s.Count);
-        }
-        Family(sb, "fgs_function_errors_total", "counter", "Failed invocations by kind: function (functionErrorCount) or system (systemErrorCount).");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_errors_total", s, ("kind", "function"), s.FunctionErrors);
-            Sample(sb, "fgs_function_errors_total", s, ("kind", "system"), s.SystemErrors);
-        }
-        Family(sb, "fgs_function_rejections_total", "counter", "Invocations rejected for capacity with 429 (rejectcount).");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_rejections_total", s, null, s.Rejected);
-        }
-        Family(sb, "fgs_function_cold_starts_total", "counter", "Invocations that started a new instance.");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_cold_starts_total", s, null, s.ColdStarts);
-        }
-        Family(sb, "fgs_function_duration_milliseconds", "summary", "Run time of invocations that reached their function.");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_duration_milliseconds_sum", s, null, s.DurationSumMs);
-            Sample(sb, "fgs_function_duration_milliseconds_count", s, null, s.Timed);
-        }
-        Family(sb, "fgs_function_duration_max_milliseconds", "gauge", "Longest run (maxDuration).");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_duration_max_milliseconds", s, null, s.MaxDurationMs);
-        }
-        Family(sb, "fgs_function_duration_min_milliseconds", "gauge", "Shortest run (minDuration).");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_duration_min_milliseconds", s, null, s.MinDurationMs);
-        }
-        Family(sb, "fgs_function_concurrency", "gauge", "Invocations in flight (concurrency).");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_concurrency", s, null, s.Concurrency);
-        }
-        Family(sb, "fgs_function_memory_max_megabytes", "gauge", "Largest instance memory seen at the end of an invocation.");
-        foreach (var s in stats)
-        {
-            Sample(sb, "fgs_function_memory_max_megabytes", s, null, s.MaxMemoryMb);
+            Family(sb, family.Name, family.Type, family.Help);
+            foreach (var s in stats)
+            {
+                foreach (var (suffix, label, value) in family.Samples(s))
+                {
+                    Sample(sb, family.Name + suffix, s, label, value);
+                }
+            }
         }
 
         Family(sb, "fgs_instances", "gauge", "Instances by memory size (MB), kind (reserved, on_demand) and state (starting, idle, busy).");

@@ -627,6 +627,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         var ms = _time.GetElapsedTime(start, now).TotalMilliseconds;
         var billed = Math.Max(1, (long)Math.Ceiling(ms));
         var used = ProcessId > 0 ? ProcessTree.ResidentMegabytes(ProcessId) : 0;
+        inv.MemoryUsedMb = used;
         WriteLog(inv, string.Create(CultureInfo.InvariantCulture,
             $"Finish invoke request '{inv.RequestId}', duration: {ms:0.000}ms, billing duration: {billed}ms, memory used: {used}MB, billing memory: {_spec.MemoryMb}MB\n"));
     }

@@ -61,6 +61,7 @@ public sealed class MetricsTests
         Assert.Equal(4, stats.Count);
         Assert.Equal(0, stats.Concurrency);
         Assert.Equal(1, stats.ColdStarts);
+        Assert.True(stats.MaxMemoryMb > 0, "instance memory was not observed");
         Assert.True(stats.MaxDurationMs >= 1500, $"max duration {stats.MaxDurationMs} ms");
         lock (measured)
         {
