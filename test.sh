@@ -36,6 +36,9 @@ if ! invoker/scripts/build.sh; then
 fi
 passed=$((passed + 1)) # the AOT publish is itself a check: zero warnings
 
+# The official Node.js SDK: used by the live signature cross-check and the end-to-end client.
+(cd tests/sdk-client && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }) || fail_step "npm ci"
+
 echo "== xunit suites" >&2
 export FGS_INVOKER_BIN="$ROOT/artifacts/invoker/fgs-invoker"
 export FGS_DEMO_DIR="$ROOT/artifacts/demo"
@@ -55,7 +58,6 @@ grep -E "^\s*skipped " "$LOG" | sed 's/^/  /' >&2 || true
 rm -f "$LOG"
 
 echo "== FunctionGraph Node.js SDK end to end against the AOT invoker" >&2
-(cd tests/sdk-client && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }) || fail_step "npm ci"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 DATA=$(mktemp -d)
 "$FGS_INVOKER_BIN" serve --listen "127.0.0.1:$PORT" --data "$DATA" --access-key e2e-ak --secret-key e2e-sk > "$DATA.log" 2>&1 &
