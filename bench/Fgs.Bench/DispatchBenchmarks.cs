@@ -14,7 +14,7 @@ public class DispatchBenchmarks
     /// <summary>A small JSON event, as the demo functions get.</summary>
     public static readonly byte[] Event = "{\"hello\":\"world\"}"u8.ToArray();
 
-    private readonly string _requestId = HttpParserBenchmarks.InvocationId;
+    private readonly string _requestId = SampleRequests.InvocationId;
     private InstancePool _pool = null!;
     private Invocation _invocation = null!;
 

@@ -16,7 +16,7 @@ namespace Fgs.Bench;
 public class ResponseWriterBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(512);
-    private readonly byte[] _requestIdUtf8 = Encoding.UTF8.GetBytes(HttpParserBenchmarks.InvocationId);
+    private readonly byte[] _requestIdUtf8 = Encoding.UTF8.GetBytes(SampleRequests.InvocationId);
     private readonly int _eventLength = 17;
 
     /// <summary>Writes the GET response head for a 17-byte sync event.</summary>

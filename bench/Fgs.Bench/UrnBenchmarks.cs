@@ -12,11 +12,11 @@ namespace Fgs.Bench;
 public class UrnBenchmarks
 {
     /// <summary>The URN of the invoke benchmarks' function.</summary>
-    public const string Urn = "urn:fss:cn-north-4:" + HttpParserBenchmarks.ProjectId + ":function:default:echo:latest";
+    public const string Urn = "urn:fss:cn-north-4:" + SampleRequests.ProjectId + ":function:default:echo:latest";
 
     private readonly FunctionCatalog _catalog = new();
     private readonly string _urn = Urn;
-    private readonly string _project = HttpParserBenchmarks.ProjectId;
+    private readonly string _project = SampleRequests.ProjectId;
     private readonly string _package = "default";
     private readonly string _name = "echo";
 

@@ -1,31 +1,12 @@
 using Fgs.Core.Instances;
 using Fgs.Core.Invocations;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Fgs.Core.Tests.Instances;
 
 /// <summary>The instance pool on a fake clock with fake instances: placement order, limits,
 /// keep-alive reclaim and launch failures.</summary>
-public sealed class InstancePoolTests
+public sealed class InstancePoolTests : PoolTestBase
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly List<FakeInstance> _launched = [];
-    private string? _failLaunchWith;
-
-    private InstancePool Pool(int max = 3, int concurrency = 1, int keepAliveSeconds = 60) =>
-        new("urn:test", new InstancePoolSettings(max, concurrency, TimeSpan.FromSeconds(keepAliveSeconds)), (events, _) =>
-        {
-            if (_failLaunchWith is { } why)
-            {
-                return ValueTask.FromResult(LaunchResult.Failed(why));
-            }
-            var instance = new FakeInstance("f" + _launched.Count, events);
-            _launched.Add(instance);
-            return ValueTask.FromResult(LaunchResult.Ready(instance));
-        }, _time);
-
-    private static Invocation NewInvocation() => new(Guid.NewGuid().ToString(), InvokeType.Sync, "{}"u8, TimeSpan.FromSeconds(3));
-
     [Fact]
     public async Task First_invocation_cold_starts_and_the_next_reuses_the_warm_instance()
     {
@@ -135,13 +116,13 @@ public sealed class InstancePoolTests
     public async Task Launch_failure_fails_the_invocation_with_the_reason_and_frees_the_slot()
     {
         var pool = Pool(max: 1);
-        _failLaunchWith = "initialization failed: boom";
+        FailLaunchWith = "initialization failed: boom";
         var a = NewInvocation();
         Assert.Equal(DispatchOutcome.LaunchFailed, await pool.DispatchAsync(a, default));
         Assert.Equal(InvocationStatus.InitFailed, await a.WaitAsync());
         Assert.Equal("initialization failed: boom", a.FailureDetail);
 
-        _failLaunchWith = null;
+        FailLaunchWith = null;
         Assert.Equal(DispatchOutcome.DeliveredCold, await pool.DispatchAsync(NewInvocation(), default));
     }
 
@@ -167,34 +148,5 @@ public sealed class InstancePoolTests
         await pool.CloseAsync("test");
         Assert.Equal("test", _launched[0].StoppedBecause);
         Assert.Equal(DispatchOutcome.ShuttingDown, await pool.DispatchAsync(NewInvocation(), default));
-    }
-
-    private sealed class FakeInstance(string id, IInstanceEvents events) : IFunctionInstance
-    {
-        public string Id { get; } = id;
-
-        public List<Invocation> Delivered { get; } = [];
-
-        public string? StoppedBecause { get; private set; }
-
-        public void Deliver(Invocation invocation) => Delivered.Add(invocation);
-
-        public void Finish(Invocation invocation)
-        {
-            invocation.TryComplete(InvocationStatus.Success, "ok"u8, 0);
-            events.InvocationFinished(this);
-        }
-
-        public void Exit() => events.InstanceExited(this);
-
-        public void SweepDeadlines(long nowTimestamp)
-        {
-        }
-
-        public ValueTask StopAsync(string reason)
-        {
-            StoppedBecause ??= reason;
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -1,31 +1,12 @@
 using Fgs.Core.Instances;
 using Fgs.Core.Invocations;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Fgs.Core.Tests.Instances;
 
 /// <summary>Reserved instances in the pool, on a fake clock with fake instances: started before any
 /// request, placed first, kept past the keep-alive, retired idle-first, and counted toward the maximum.</summary>
-public sealed class ReservedPoolTests
+public sealed class ReservedPoolTests : PoolTestBase
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly List<FakeInstance> _launched = [];
-    private string? _failLaunchWith;
-
-    private InstancePool Pool(int max = 3, int concurrency = 1, int keepAliveSeconds = 60) =>
-        new("urn:test", new InstancePoolSettings(max, concurrency, TimeSpan.FromSeconds(keepAliveSeconds)), (events, _) =>
-        {
-            if (_failLaunchWith is { } why)
-            {
-                return ValueTask.FromResult(LaunchResult.Failed(why));
-            }
-            var instance = new FakeInstance("f" + _launched.Count, events);
-            _launched.Add(instance);
-            return ValueTask.FromResult(LaunchResult.Ready(instance));
-        }, _time);
-
-    private static Invocation NewInvocation() => new(Guid.NewGuid().ToString(), InvokeType.Sync, "{}"u8, TimeSpan.FromSeconds(3));
-
     [Fact]
     public async Task Reserved_instances_start_before_any_request_and_serve_warm()
     {
@@ -151,11 +132,11 @@ public sealed class ReservedPoolTests
         pool.ReconcileReserved();
         _launched[0].Exit();
         Assert.Equal(0, pool.ReservedTotal);
-        _failLaunchWith = "boom";
+        FailLaunchWith = "boom";
         Assert.Equal(1, pool.ReconcileReserved());
         Assert.Equal("boom", pool.LastReservedError);
         Assert.Equal(0, pool.ReconcileReserved());
-        _failLaunchWith = null;
+        FailLaunchWith = null;
         _time.Advance(InstancePool.ReservedRetryDelay);
         Assert.Equal(1, pool.ReconcileReserved());
         Assert.Equal(1, pool.ReservedTotal);
@@ -172,34 +153,5 @@ public sealed class ReservedPoolTests
         Assert.Equal("test", _launched[0].StoppedBecause);
         Assert.Equal(0, pool.ReconcileReserved());
         Assert.Single(_launched);
-    }
-
-    private sealed class FakeInstance(string id, IInstanceEvents events) : IFunctionInstance
-    {
-        public string Id { get; } = id;
-
-        public List<Invocation> Delivered { get; } = [];
-
-        public string? StoppedBecause { get; private set; }
-
-        public void Deliver(Invocation invocation) => Delivered.Add(invocation);
-
-        public void Finish(Invocation invocation)
-        {
-            invocation.TryComplete(InvocationStatus.Success, "ok"u8, 0);
-            events.InvocationFinished(this);
-        }
-
-        public void Exit() => events.InstanceExited(this);
-
-        public void SweepDeadlines(long nowTimestamp)
-        {
-        }
-
-        public ValueTask StopAsync(string reason)
-        {
-            StoppedBecause ??= reason;
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Fgs.Bench;
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
@@ -141,44 +142,11 @@ public sealed class AllocationBudgetTests
     /// </summary>
     private static class Operations
     {
-        private const string InvocationId = "5f2a8c1e-7b3d-4e9f-a0c6-1d2e3f4a5b6c";
-        private const string ProjectId = "0123456789abcdef0123456789abcdef";
-        private const string Urn = "urn:fss:cn-north-4:" + ProjectId + ":function:default:echo:latest";
-
-        private const string CurlGetNext =
-            "GET /v1/runtime/invocation/request HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n";
-
-        private const string GoGetNext =
-            "GET /v1/runtime/invocation/request HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: Go-http-client/1.1\r\nAccept-Encoding: gzip\r\n\r\n";
-
-        private const string CurlPostResponse =
-            "POST /v1/runtime/invocation/response/" + InvocationId + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/8.5.0\r\n"
-            + "Accept: */*\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n";
-
-        private const string GoPostResponse =
-            "POST /v1/runtime/invocation/response/" + InvocationId + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: Go-http-client/1.1\r\n"
-            + "Content-Length: 15\r\nContent-Type: application/json\r\nAccept-Encoding: gzip\r\n\r\n";
-
-        private const string FrontDoorInvoke =
-            "POST /v2/" + ProjectId + "/fgs/functions/urn:fss:cn-north-4:" + ProjectId + ":function:default:echo:latest/invocations HTTP/1.1\r\n"
-            + "Accept: application/json\r\n"
-            + "Content-Type: application/json\r\n"
-            + "X-Project-Id: " + ProjectId + "\r\n"
-            + "X-Cff-Log-Type: tail\r\n"
-            + "X-Sdk-Date: 20240102T030405Z\r\n"
-            + "host: 127.0.0.1:8080\r\n"
-            + "Authorization: SDK-HMAC-SHA256 Access=FGSTESTAK0123456789, SignedHeaders=content-type;host;x-cff-log-type;x-project-id;x-sdk-date, "
-            + "Signature=a22b893fecc18a4c895015e9196e1737c9026d0fd705fd3102ca3dbdfb1dfa9a\r\n"
-            + "User-Agent: huaweicloud-usdk-nodejs/3.0\r\n"
-            + "Content-Length: 17\r\n"
-            + "Accept-Encoding: gzip, compress, deflate, br\r\n"
-            + "Connection: keep-alive\r\n\r\n";
-
-        private const string ChunkedBody = "7\r\n{\"hello\r\n8\r\n\":\"wor\"}\r\n0\r\n\r\n";
+        private const string Urn = "urn:fss:cn-north-4:" + SampleRequests.ProjectId + ":function:default:echo:latest";
 
         private static readonly byte[] Event = "{\"hello\":\"world\"}"u8.ToArray();
         private static readonly byte[] Line = [.. Encoding.ASCII.GetBytes(new string('x', 99)), (byte)'\n'];
-        private static readonly byte[] RequestIdUtf8 = Encoding.UTF8.GetBytes(InvocationId);
+        private static readonly byte[] RequestIdUtf8 = Encoding.UTF8.GetBytes(SampleRequests.InvocationId);
 
         private static readonly HttpRequestHead Head = new();
         private static readonly ArrayBufferWriter<byte> Body = new(256);
@@ -187,12 +155,12 @@ public sealed class AllocationBudgetTests
         private static readonly LogTail Tail = new();
         private static readonly (InstancePool Pool, Invocation Invocation) Warm = NewWarmPool();
 
-        private static readonly ReadOnlySequence<byte> CurlGetNextBytes = Ascii(CurlGetNext);
-        private static readonly ReadOnlySequence<byte> GoGetNextBytes = Ascii(GoGetNext);
-        private static readonly ReadOnlySequence<byte> CurlPostResponseBytes = Ascii(CurlPostResponse);
-        private static readonly ReadOnlySequence<byte> GoPostResponseBytes = Ascii(GoPostResponse);
-        private static readonly ReadOnlySequence<byte> FrontDoorInvokeBytes = Ascii(FrontDoorInvoke);
-        private static readonly ReadOnlySequence<byte> ChunkedBodyBytes = Ascii(ChunkedBody);
+        private static readonly ReadOnlySequence<byte> CurlGetNextBytes = Ascii(SampleRequests.CurlGetNext);
+        private static readonly ReadOnlySequence<byte> GoGetNextBytes = Ascii(SampleRequests.GoGetNext);
+        private static readonly ReadOnlySequence<byte> CurlPostResponseBytes = Ascii(SampleRequests.CurlPostResponse);
+        private static readonly ReadOnlySequence<byte> GoPostResponseBytes = Ascii(SampleRequests.GoPostResponse);
+        private static readonly ReadOnlySequence<byte> FrontDoorInvokeBytes = Ascii(SampleRequests.FrontDoorInvoke);
+        private static readonly ReadOnlySequence<byte> ChunkedBodyBytes = Ascii(SampleRequests.ChunkedBody);
 
         /// <summary>Operation by benchmark name.</summary>
         public static readonly IReadOnlyDictionary<string, Func<long>> All = new Dictionary<string, Func<long>>(StringComparer.Ordinal)
@@ -206,7 +174,7 @@ public sealed class AllocationBudgetTests
             ["ResponseWriterBenchmarks.WriteRuntimeGetResponseHead"] = WriteRuntimeGetResponseHead,
             ["UrnBenchmarks.ParseUrnSpan"] = () => FunctionUrn.TryParse(Urn.AsSpan(), out FunctionUrnRanges _) ? 1 : 0,
             ["UrnBenchmarks.ParseUrnString"] = () => FunctionUrn.TryParse(Urn, out FunctionUrn _, out _) ? 1 : 0,
-            ["UrnBenchmarks.CatalogTryGet"] = () => Catalog.TryGet(ProjectId, "default", "echo", out _) ? 1 : 0,
+            ["UrnBenchmarks.CatalogTryGet"] = () => Catalog.TryGet(SampleRequests.ProjectId, "default", "echo", out _) ? 1 : 0,
             ["DispatchBenchmarks.DispatchWarm"] = DispatchWarm,
             ["DispatchBenchmarks.InvocationLifecycle"] = InvocationLifecycle,
             ["LogTailBenchmarks.Append100ByteLine"] = Append100ByteLine,
@@ -252,7 +220,7 @@ public sealed class AllocationBudgetTests
             return Tail.Capacity;
         }
 
-        private static Invocation NewInvocation() => new(InvocationId, InvokeType.Sync, Event, TimeSpan.FromSeconds(30));
+        private static Invocation NewInvocation() => new(SampleRequests.InvocationId, InvokeType.Sync, Event, TimeSpan.FromSeconds(30));
 
         private static ReadOnlySequence<byte> Ascii(string text) => new(Encoding.ASCII.GetBytes(text));
 
@@ -270,7 +238,7 @@ public sealed class AllocationBudgetTests
 
         private static FunctionDefinition Definition(string name) => new()
         {
-            ProjectId = ProjectId,
+            ProjectId = SampleRequests.ProjectId,
             Package = "default",
             Name = name,
             Runtime = "Custom",

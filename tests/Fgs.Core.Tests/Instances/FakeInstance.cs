@@ -1,0 +1,34 @@
+using Fgs.Core.Instances;
+using Fgs.Core.Invocations;
+
+namespace Fgs.Core.Tests.Instances;
+
+/// <summary>An instance that records what it is given and finishes or exits when the test says.</summary>
+internal sealed class FakeInstance(string id, IInstanceEvents events) : IFunctionInstance
+{
+    public string Id { get; } = id;
+
+    public List<Invocation> Delivered { get; } = [];
+
+    public string? StoppedBecause { get; private set; }
+
+    public void Deliver(Invocation invocation) => Delivered.Add(invocation);
+
+    public void Finish(Invocation invocation)
+    {
+        invocation.TryComplete(InvocationStatus.Success, "ok"u8, 0);
+        events.InvocationFinished(this);
+    }
+
+    public void Exit() => events.InstanceExited(this);
+
+    public void SweepDeadlines(long nowTimestamp)
+    {
+    }
+
+    public ValueTask StopAsync(string reason)
+    {
+        StoppedBecause ??= reason;
+        return ValueTask.CompletedTask;
+    }
+}
