@@ -100,7 +100,8 @@ internal sealed class HttpServer : IAsyncDisposable
         {
             c.Abort();
         }
-        await Task.WhenAll(open.Select(c => c.Completion)).ConfigureAwait(false);
+        // Bounded: a handler parked on something that never completes must not hold up a stop.
+        await Task.WhenAny(Task.WhenAll(open.Select(c => c.Completion)), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
