@@ -42,6 +42,9 @@ internal sealed class FunctionService
         _time = time;
     }
 
+    /// <summary>The node's function metrics, forgotten for deleted functions.</summary>
+    internal Fgs.Core.Metrics.FunctionMetrics? Metrics { get; init; }
+
     /// <summary>The random source of weighted aliases (thread-safe).</summary>
     internal Random Random { get; init; } = Random.Shared;
 
@@ -326,6 +329,8 @@ internal sealed class FunctionService
             _reservedTargets.Remove(Key(urn));
         }
         _instances.Retire(Key(urn));
+        // A deleted function's numbers leave /metrics with it (the same name may be created again).
+        Metrics?.Forget(new FunctionUrn(_options.Region, urn.ProjectId, urn.Package, urn.Name, null).ToString());
         CollectPackages();
         return ApiResult.Ok(null);
     }

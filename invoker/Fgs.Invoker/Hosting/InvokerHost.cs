@@ -64,7 +64,7 @@ internal sealed class InvokerHost : IAsyncDisposable
         }
         var code = new CodeCache(Path.Combine(data, "code"));
         _instances = new InstanceManager(_options, store, code, _time, _log);
-        Functions = new FunctionService(store, catalog, _instances, _options, _time);
+        Functions = new FunctionService(store, catalog, _instances, _options, _time) { Metrics = Metrics };
         Functions.LoadVersions(_log);
         Functions.CollectPackages();
         code.Retain(Functions.ReferencedDigests());

@@ -63,6 +63,11 @@ public sealed class MetricsTests
         Assert.Equal(1, stats.ColdStarts);
         Assert.True(stats.MaxMemoryMb > 0, "instance memory was not observed");
         Assert.True(stats.MaxDurationMs >= 1500, $"max duration {stats.MaxDurationMs} ms");
+        using (var deleted = await fx.Client.DeleteAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("measured", null)}"))
+        {
+            Assert.Equal(204, (int)deleted.StatusCode);
+        }
+        Assert.DoesNotContain(InvokerFixture.Urn("measured", null), await fx.Client.GetStringAsync("/metrics"));
         lock (measured)
         {
             Assert.Equal(2, measured.Count(m => m.Outcome == FunctionMetrics.OutcomeName(InvocationOutcome.Success)));
