@@ -167,6 +167,11 @@ internal sealed class FrontDoor : IHttpHandler
             await RespondErrorAsync(exchange, urnError).ConfigureAwait(false);
             return;
         }
+        if (urn.Region != _functions.Region)
+        {
+            await RespondErrorAsync(exchange, FgsErrors.BadRequest($"the URN's region '{urn.Region}' is not this node's region '{_functions.Region}'")).ConfigureAwait(false);
+            return;
+        }
         if (urn.ProjectId != projectId)
         {
             await RespondErrorAsync(exchange, FgsErrors.BadRequest($"the URN's project '{urn.ProjectId}' does not match the path's project '{projectId}'")).ConfigureAwait(false);

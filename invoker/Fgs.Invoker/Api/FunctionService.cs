@@ -42,6 +42,9 @@ internal sealed class FunctionService
         _time = time;
     }
 
+    /// <summary>The region written in (and required of) function URNs.</summary>
+    public string Region => _options.Region;
+
     /// <summary>The node's function metrics, forgotten for deleted functions.</summary>
     internal Fgs.Core.Metrics.FunctionMetrics? Metrics { get; init; }
 

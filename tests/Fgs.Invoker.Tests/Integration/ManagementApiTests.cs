@@ -282,4 +282,15 @@ public sealed class ManagementApiTests : IAsyncLifetime
         // The policy itself is tested on a fake clock (InstancePoolTests); this checks the wiring.
         await InvocationLifecycleTests.WaitUntil(() => fx.Host.Instances!.LiveInstances == 0, TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Urn_of_another_region_is_refused()
+    {
+        await _fx.CreateOkAsync("regional", Curl);
+        var other = InvokerFixture.Urn("regional").Replace("cn-north-4", "ap-southeast-1", StringComparison.Ordinal);
+        using var r = await _fx.Client.GetAsync($"{InvokerFixture.FunctionsPath}/{other}/config");
+        var (status, json) = await Read(r);
+        Assert.Equal(400, status);
+        Assert.Contains("region 'ap-southeast-1'", json.GetProperty("error_msg").GetString());
+    }
 }
