@@ -9,7 +9,7 @@ BIN=artifacts/invoker/fgs-invoker
 stale() { # $1 = output, rest = source folders
   local out=$1; shift
   [ ! -e "$out" ] && return 0
-  [ -n "$(find "$@" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name bootstrap \) -newer "$out" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ] && return 0
+  [ -n "$(find "$@" \( -name '*.c' -o -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name bootstrap \) -newer "$out" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ] && return 0
   [ -n "$(find Directory.Build.props Directory.Packages.props global.json -newer "$out" -print -quit)" ]
 }
 

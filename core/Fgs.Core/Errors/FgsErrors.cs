@@ -193,6 +193,11 @@ public static class FgsErrors
     public static FgsError MemoryLimitExceeded(int memoryMb) => new(500, FgsErrorCodes.MemoryLimitExceeded,
         string.Create(CultureInfo.InvariantCulture, $"Function memory limit exceeded ({memoryMb} MB)"));
 
+    /// <summary>500 <c>FSS.4107</c> (ours): the instance exceeded its memory size, as the supervisor saw it.</summary>
+    /// <param name="detail">What happened, beginning with "memory limit exceeded", e.g.
+    /// "memory limit exceeded (128 MB): the kernel killed a process of the instance at the function's memory size".</param>
+    public static FgsError MemoryLimitExceeded(string detail) => new(500, FgsErrorCodes.MemoryLimitExceeded, "Function " + detail);
+
     /// <summary>500 <c>FSS.4108</c> (ours): the instance exceeded its disk limit.</summary>
     public static FgsError DiskLimitExceeded(string detail) => new(500, FgsErrorCodes.DiskLimitExceeded,
         "Function disk limit exceeded: " + detail);

@@ -22,4 +22,11 @@ public interface IFunctionInstance
 
     /// <summary>Stops the instance and every process it started. Idempotent.</summary>
     ValueTask StopAsync(string reason);
+
+    /// <summary>Pauses the instance while it has no work (reserved idle mode). False when it has
+    /// work in flight or cannot be paused. Instances that cannot pause keep the default.</summary>
+    bool TryFreeze() => false;
+
+    /// <summary>Resumes a paused instance; returns how long the resume took (zero when it was not paused).</summary>
+    TimeSpan Thaw() => TimeSpan.Zero;
 }

@@ -28,28 +28,89 @@ public sealed class InstancePool : IInstanceEvents
     private readonly List<Entry> _withCapacity = [];
     private readonly Func<IInstanceEvents, CancellationToken, ValueTask<LaunchResult>> _launch;
     private readonly TimeProvider _time;
+    private readonly InstanceQuota _quota;
+    private readonly Action<TimeSpan>? _thawed;
     private int _starting;
     private int _reservedStarting;
     private int _reservedTarget;
     private long _reservedRetryAt;
     private string? _lastReservedError;
     private bool _closed;
+    private bool _idleMode;
     private long _coldStarts;
+    private InstanceQuota? _lastRejectedBy;
+
+    // For Retry-After: how often a slot frees (a moving average of the time between completions)
+    // and how many requests were turned away in the current second (they will all come back).
+    private long _lastCompletion;
+    private double _completionInterval;
+    private long _rejectWindowStart;
+    private int _rejectsInWindow;
 
     /// <summary>Creates a pool.</summary>
     /// <param name="name">What the pool serves, for logs (function URN and memory).</param>
     /// <param name="settings">Limits.</param>
     /// <param name="launch">Starts one instance (process, code, initializer) reporting to the given events sink.</param>
     /// <param name="time">The clock.</param>
+    /// <param name="quota">The instance quota the pool's instances count against (a function's
+    /// maximum shared by its pools, chained to the tenant's and the node's); null: a quota of
+    /// <see cref="InstancePoolSettings.MaxInstances"/> of the pool's own.</param>
+    /// <param name="thawed">Called with how long each resume of a paused (idle-mode) instance took.</param>
     public InstancePool(string name, InstancePoolSettings settings,
-        Func<IInstanceEvents, CancellationToken, ValueTask<LaunchResult>> launch, TimeProvider time)
+        Func<IInstanceEvents, CancellationToken, ValueTask<LaunchResult>> launch, TimeProvider time,
+        InstanceQuota? quota = null, Action<TimeSpan>? thawed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Concurrency, 1);
         Name = name;
         Settings = settings;
         _launch = launch;
         _time = time;
+        _quota = quota ?? new InstanceQuota(name, settings.MaxInstances);
+        _thawed = thawed;
     }
+
+    /// <summary>
+    /// Asked when a start is refused because <c>quota</c> (this pool's or a wider one) is used up:
+    /// stops one idle on-demand instance of another pool under that quota, so that the slot goes to
+    /// where the work is; returns whether it freed one. Null: no such give-way.
+    /// </summary>
+    public Func<InstanceQuota, InstancePool, bool>? EvictIdleElsewhere { get; set; }
+
+    /// <summary>Stops this pool's least recently used idle on-demand instance, giving its quota
+    /// slot back at once. Returns false when it has none.</summary>
+    public bool TryEvictIdle()
+    {
+        IFunctionInstance? victim = null;
+        lock (_gate)
+        {
+            Entry? oldest = null;
+            foreach (var e in _entries)
+            {
+                if (!e.Reserved && e.Active == 0 && (oldest is null || e.IdleSince < oldest.IdleSince))
+                {
+                    oldest = e;
+                }
+            }
+            if (oldest is not null)
+            {
+                _entries.Remove(oldest);
+                Drop(oldest);
+                victim = oldest.Instance;
+            }
+        }
+        if (victim is null)
+        {
+            return false;
+        }
+        _ = victim.StopAsync("idle instance giving way to another version or function at the instance limit");
+        return true;
+    }
+
+    /// <summary>The quota this pool's instances count against.</summary>
+    public InstanceQuota Quota => _quota;
+
+    /// <summary>The quota that was used up when the latest request was rejected (null before any).</summary>
+    public InstanceQuota? LastRejectedBy { get { lock (_gate) { return _lastRejectedBy; } } }
 
     /// <summary>What the pool serves.</summary>
     public string Name { get; }
@@ -85,12 +146,12 @@ public sealed class InstancePool : IInstanceEvents
     {
         lock (_gate)
         {
-            int reservedIdle = 0, reservedBusy = 0, onDemandIdle = 0, onDemandBusy = 0;
+            int reservedIdle = 0, reservedBusy = 0, reservedFrozen = 0, onDemandIdle = 0, onDemandBusy = 0;
             foreach (var e in _entries)
             {
                 if (e.Reserved)
                 {
-                    if (e.Active == 0) { reservedIdle++; } else { reservedBusy++; }
+                    if (e.Frozen) { reservedFrozen++; } else if (e.Active == 0) { reservedIdle++; } else { reservedBusy++; }
                 }
                 else if (e.Active == 0)
                 {
@@ -102,7 +163,7 @@ public sealed class InstancePool : IInstanceEvents
                 }
             }
             return new InstanceCounts(_reservedStarting, reservedIdle, reservedBusy,
-                _starting - _reservedStarting, onDemandIdle, onDemandBusy);
+                _starting - _reservedStarting, onDemandIdle, onDemandBusy, reservedFrozen);
         }
     }
 
@@ -125,11 +186,69 @@ public sealed class InstancePool : IInstanceEvents
     /// <summary>Records how many reserved instances the pool should keep (negative counts as 0);
     /// <see cref="ReconcileReserved"/> acts on it.</summary>
     /// <param name="count">The target count.</param>
-    public void SetReservedTarget(int count)
+    /// <param name="idleMode">Whether idle reserved instances are paused (see <see cref="FreezeIdleReserved"/>).</param>
+    public void SetReservedTarget(int count, bool idleMode = false)
     {
+        List<Entry>? thaw = null;
         lock (_gate)
         {
             _reservedTarget = Math.Max(0, count);
+            _idleMode = idleMode;
+            if (!idleMode)
+            {
+                foreach (var e in _entries)
+                {
+                    if (e.Frozen)
+                    {
+                        (thaw ??= []).Add(e);
+                    }
+                }
+                thaw?.ForEach(ThawUnderGate);
+            }
+        }
+    }
+
+    /// <summary>Whether idle reserved instances are paused.</summary>
+    public bool IdleMode { get { lock (_gate) { return _idleMode; } } }
+
+    /// <summary>
+    /// Idle mode: pauses reserved instances that have had no work for at least
+    /// <paramref name="idleFor"/> (their CPU stops; memory and code stay warm). A paused instance
+    /// is resumed when an invocation is placed on it, before the event is handed over. Returns how
+    /// many it paused.
+    /// </summary>
+    public int FreezeIdleReserved(TimeSpan idleFor)
+    {
+        var now = _time.GetTimestamp();
+        var frozen = 0;
+        lock (_gate)
+        {
+            if (!_idleMode || _closed)
+            {
+                return 0;
+            }
+            foreach (var e in _entries)
+            {
+                // Under the gate, so placement cannot pick the instance while it is being paused.
+                if (e.Reserved && !e.Frozen && !e.Retiring && e.Active == 0
+                    && _time.GetElapsedTime(e.IdleSince, now) >= idleFor && e.Instance.TryFreeze())
+                {
+                    e.Frozen = true;
+                    frozen++;
+                }
+            }
+        }
+        return frozen;
+    }
+
+    /// <summary>Resumes a paused entry. Under the gate.</summary>
+    private void ThawUnderGate(Entry e)
+    {
+        if (e.Frozen)
+        {
+            e.Frozen = false;
+            var took = e.Instance.Thaw(); // not inside ?.Invoke(...): that would skip the call without a callback
+            _thawed?.Invoke(took);
         }
     }
 
@@ -179,10 +298,10 @@ public sealed class InstancePool : IInstanceEvents
                 }
                 if (_time.GetTimestamp() >= _reservedRetryAt)
                 {
-                    toStart = _reservedTarget - current;
-                    if (Settings.MaxInstances >= 0)
+                    // Each start holds a slot of the maximum instances (and the quotas above it).
+                    while (current + toStart < _reservedTarget && _quota.TryAcquire() is null)
                     {
-                        toStart = Math.Min(toStart, Math.Max(0, Settings.MaxInstances - _entries.Count - _starting));
+                        toStart++;
                     }
                     _starting += toStart;
                     _reservedStarting += toStart;
@@ -198,8 +317,7 @@ public sealed class InstancePool : IInstanceEvents
                     if (e.Reserved && !e.Retiring && e.Active == 0)
                     {
                         _entries.RemoveAt(i--);
-                        _byInstance.Remove(e.Instance);
-                        e.Gone = true;
+                        Drop(e);
                         surplus--;
                         (victims ??= []).Add(e.Instance);
                     }
@@ -258,7 +376,11 @@ public sealed class InstancePool : IInstanceEvents
                 _reservedWithCapacity.Add(entry);
                 _lastReservedError = null;
             }
-            else if (launched.Instance is null)
+            else
+            {
+                _quota.Release();
+            }
+            if (launched.Instance is null)
             {
                 _lastReservedError = launched.Error ?? "instance start failed";
                 _reservedRetryAt = _time.GetTimestamp() + (long)(ReservedRetryDelay.TotalSeconds * _time.TimestampFrequency);
@@ -288,6 +410,7 @@ public sealed class InstancePool : IInstanceEvents
     public async ValueTask<DispatchOutcome> DispatchAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         Entry? warm = null;
+        InstanceQuota? full = null;
         lock (_gate)
         {
             if (_closed)
@@ -297,14 +420,29 @@ public sealed class InstancePool : IInstanceEvents
             warm = TakeWarm(_reservedWithCapacity) ?? TakeWarm(_withCapacity);
             if (warm is not null)
             {
-                // Counted on it by TakeWarm.
+                // Counted on it by TakeWarm (and resumed there if idle mode had paused it).
             }
-            else if (Settings.MaxInstances >= 0 && _entries.Count + _starting >= Settings.MaxInstances)
+            else if ((full = _quota.TryAcquire()) is null)
             {
-                return DispatchOutcome.Rejected;
+                _starting++;
             }
-            else
+        }
+        if (full is not null)
+        {
+            // At a limit: an idle instance of another pool under it may give way (outside this
+            // pool's gate, so two pools never wait on each other).
+            var freed = EvictIdleElsewhere?.Invoke(full, this) == true;
+            lock (_gate)
             {
+                if (_closed)
+                {
+                    return DispatchOutcome.ShuttingDown;
+                }
+                if (!freed || (full = _quota.TryAcquire()) is not null)
+                {
+                    NoteRejection(full);
+                    return DispatchOutcome.Rejected;
+                }
                 _starting++;
             }
         }
@@ -331,6 +469,14 @@ public sealed class InstancePool : IInstanceEvents
         {
             _starting--;
             closedMeanwhile = _closed;
+            if (launched.Instance is null || closedMeanwhile)
+            {
+                _quota.Release();
+                if (launched.Throttled)
+                {
+                    NoteRejection(null);
+                }
+            }
             if (launched.Instance is { } started && !closedMeanwhile)
             {
                 var entry = new Entry(started) { Active = 1 };
@@ -376,6 +522,7 @@ public sealed class InstancePool : IInstanceEvents
                 top.Listed = false;
                 continue;
             }
+            ThawUnderGate(top);
             top.Active++;
             if (top.Active >= Settings.Concurrency)
             {
@@ -397,18 +544,24 @@ public sealed class InstancePool : IInstanceEvents
             if (e is not null && e.Active > 0)
             {
                 e.Active--;
+                var now = _time.GetTimestamp();
                 if (e.Active == 0)
                 {
-                    e.IdleSince = _time.GetTimestamp();
+                    e.IdleSince = now;
                 }
+                if (_lastCompletion != 0)
+                {
+                    var interval = (double)(now - _lastCompletion);
+                    _completionInterval = _completionInterval == 0 ? interval : (_completionInterval * 0.8) + (interval * 0.2);
+                }
+                _lastCompletion = now;
                 if (e.Retiring)
                 {
                     if (e.Active == 0)
                     {
                         // A surplus reserved instance that has finished its work.
                         _entries.Remove(e);
-                        _byInstance.Remove(instance);
-                        e.Gone = true;
+                        Drop(e);
                         retire = instance;
                     }
                 }
@@ -440,8 +593,7 @@ public sealed class InstancePool : IInstanceEvents
             if (e is not null)
             {
                 _entries.Remove(e);
-                _byInstance.Remove(instance);
-                e.Gone = true;
+                Drop(e);
             }
         }
     }
@@ -459,8 +611,7 @@ public sealed class InstancePool : IInstanceEvents
                 if (!e.Reserved && e.Active == 0 && _time.GetElapsedTime(e.IdleSince, now) >= Settings.KeepAlive)
                 {
                     _entries.RemoveAt(i);
-                    _byInstance.Remove(e.Instance);
-                    e.Gone = true;
+                    Drop(e);
                     (victims ??= []).Add(e.Instance);
                 }
             }
@@ -502,8 +653,11 @@ public sealed class InstancePool : IInstanceEvents
         {
             _closed = true;
             all = [.. _entries];
+            foreach (var e in all)
+            {
+                Drop(e);
+            }
             _entries.Clear();
-            _byInstance.Clear();
             _withCapacity.Clear();
             _reservedWithCapacity.Clear();
         }
@@ -542,6 +696,51 @@ public sealed class InstancePool : IInstanceEvents
 
     private Entry? Find(IFunctionInstance instance) => _byInstance.GetValueOrDefault(instance);
 
+    /// <summary>An entry leaves the pool: its slot of the quota is given back. Under the gate; the
+    /// caller removes it from <see cref="_entries"/>.</summary>
+    private void Drop(Entry e)
+    {
+        if (!e.Gone)
+        {
+            e.Gone = true;
+            _byInstance.Remove(e.Instance);
+            _quota.Release();
+        }
+    }
+
+    /// <summary>Under the gate.</summary>
+    private void NoteRejection(InstanceQuota? by)
+    {
+        _lastRejectedBy = by ?? _lastRejectedBy;
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(_rejectWindowStart, now) >= TimeSpan.FromSeconds(1))
+        {
+            _rejectWindowStart = now;
+            _rejectsInWindow = 0;
+        }
+        _rejectsInWindow++;
+    }
+
+    /// <summary>
+    /// How long a rejected caller should wait before retrying (<c>Retry-After</c>), estimated from
+    /// the queue of callers turned away: slots free at the pool's recent completion rate, so the
+    /// requests rejected in the current second (this one included) are served after about that
+    /// many completion intervals. Whole seconds, 1 to 60; 1 when nothing has completed yet.
+    /// </summary>
+    public int EstimateRetryAfterSeconds()
+    {
+        lock (_gate)
+        {
+            if (_completionInterval <= 0)
+            {
+                return 1;
+            }
+            var waiting = Math.Max(1, _rejectsInWindow);
+            var seconds = waiting * _completionInterval / _time.TimestampFrequency;
+            return (int)Math.Clamp(Math.Ceiling(seconds), 1, 60);
+        }
+    }
+
     private sealed class Entry(IFunctionInstance instance)
     {
         public IFunctionInstance Instance { get; } = instance;
@@ -559,5 +758,8 @@ public sealed class InstancePool : IInstanceEvents
 
         /// <summary>Left the pool (exited, reclaimed); skipped when met on the stack.</summary>
         public bool Gone { get; set; }
+
+        /// <summary>Paused by idle mode; resumed before work is placed on it.</summary>
+        public bool Frozen { get; set; }
     }
 }

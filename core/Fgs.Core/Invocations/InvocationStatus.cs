@@ -21,4 +21,6 @@ public enum InvocationStatus
     Rejected,
     /// <summary>The platform failed (an internal error, or shutting down).</summary>
     SystemError,
+    /// <summary>A process of the instance was killed for using more than the function's memory size.</summary>
+    MemoryLimitExceeded,
 }

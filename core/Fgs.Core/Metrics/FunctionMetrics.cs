@@ -20,6 +20,9 @@ public sealed class FunctionMetrics : IDisposable
     private readonly Counter<long> _invocations;
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _active;
+    private readonly Histogram<double> _thaw;
+    private readonly Lock _thawGate = new();
+    private ThawStatistics _thaws;
 
     /// <summary>Creates the metrics (one per node).</summary>
     public FunctionMetrics()
@@ -28,6 +31,20 @@ public sealed class FunctionMetrics : IDisposable
         _invocations = _meter.CreateCounter<long>("fgs.invocations", description: "Invocations by outcome (success, function_error, system_error, rejected).");
         _duration = _meter.CreateHistogram<double>("fgs.invocation.duration", unit: "ms", description: "Run time of invocations that reached their function.");
         _active = _meter.CreateUpDownCounter<long>("fgs.invocations.active", description: "Invocations in flight.");
+        _thaw = _meter.CreateHistogram<double>("fgs.instance.thaw.duration", unit: "ms", description: "Time to resume a reserved instance paused by idle mode.");
+    }
+
+    /// <summary>Resumes of paused (idle-mode) instances so far: count, total and longest.</summary>
+    public ThawStatistics Thaws { get { lock (_thawGate) { return _thaws; } } }
+
+    /// <summary>A paused instance was resumed for an invocation.</summary>
+    public void RecordThaw(TimeSpan took)
+    {
+        lock (_thawGate)
+        {
+            _thaws = new ThawStatistics(_thaws.Count + 1, _thaws.TotalSeconds + took.TotalSeconds, Math.Max(_thaws.MaxSeconds, took.TotalSeconds));
+        }
+        _thaw.Record(took.TotalMilliseconds);
     }
 
     /// <summary>The meter, for callers that add node-level instruments (instance counts).</summary>

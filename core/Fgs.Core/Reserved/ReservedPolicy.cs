@@ -24,7 +24,11 @@ public sealed class ReservedPolicy
     public ReservedPolicy(ReservedInstanceSettings settings)
         : this(settings?.Count ?? throw new ArgumentNullException(nameof(settings)), settings.CronRules, settings.MetricRules)
     {
+        IdleMode = settings.IdleMode;
     }
+
+    /// <summary>Whether the target's idle reserved instances are paused (<c>idle_mode</c>).</summary>
+    public bool IdleMode { get; init; }
 
     /// <summary>Creates the policy.</summary>
     /// <param name="fixedCount">The fixed count.</param>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using Fgs.Core.Errors;
 using Fgs.Core.Functions;
@@ -289,7 +290,8 @@ internal sealed class FrontDoor : IHttpHandler
         {
             case DispatchOutcome.Rejected:
                 _metrics.Finished(stats, InvocationOutcome.Rejected, null, coldStart: false);
-                await RespondErrorAsync(exchange, FgsErrors.Overload(), [("Retry-After", "1")]).ConfigureAwait(false);
+                await RespondErrorAsync(exchange, FgsErrors.Overload(),
+                    [("Retry-After", pool.EstimateRetryAfterSeconds().ToString(CultureInfo.InvariantCulture))]).ConfigureAwait(false);
                 return;
             case DispatchOutcome.ShuttingDown:
                 _metrics.Finished(stats, InvocationOutcome.SystemError, null, coldStart: false);
@@ -313,7 +315,7 @@ internal sealed class FrontDoor : IHttpHandler
     {
         InvocationStatus.Success => InvocationOutcome.Success,
         InvocationStatus.FunctionError or InvocationStatus.TimedOut or InvocationStatus.InstanceExited or InvocationStatus.ResponseTooLarge
-            => InvocationOutcome.FunctionError,
+            or InvocationStatus.MemoryLimitExceeded => InvocationOutcome.FunctionError,
         InvocationStatus.InitFailed when detail is not null && !detail.StartsWith("load failed", StringComparison.Ordinal)
             => InvocationOutcome.FunctionError,
         _ => InvocationOutcome.SystemError,

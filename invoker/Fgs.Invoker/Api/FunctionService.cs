@@ -40,6 +40,8 @@ internal sealed class FunctionService
         _instances = instances;
         _options = options;
         _time = time;
+        // A function's maximum instances is one figure for all its versions: the latest definition's.
+        instances.MaxInstancesOf = key => catalog.TryGet(key.ProjectId, key.Package, key.Name, out var latest) ? latest.MaxInstanceNum : null;
     }
 
     /// <summary>The region written in (and required of) function URNs.</summary>
@@ -267,6 +269,7 @@ internal sealed class FunctionService
             updated = FunctionMapper.ApplyMaxInstanceConfig(current, request!, _time.GetUtcNow());
             _store.Save(updated);
             _catalog.Set(updated);
+            _instances.SetMaxInstances(new FunctionKey(updated.ProjectId, updated.Package, updated.Name), updated.MaxInstanceNum);
         }
         return Json(FunctionMapper.ToConfigView<UpdateFunctionMaxInstanceConfigResponse>(updated, _options.Region),
             FgsJsonContext.Default.UpdateFunctionMaxInstanceConfigResponse);
@@ -882,7 +885,7 @@ internal sealed class FunctionService
     {
         var response = new Fgs.Core.Quotas.ListQuotasResponse();
         response.Quotas.Resources.Add(new() { Type = "fgs_func_num", Quota = _options.MaxFunctionsPerProject, Used = _catalog.CountIn(projectId) });
-        response.Quotas.Resources.Add(new() { Type = "fgs_on_demand_instance_limit", Quota = _options.MaxInstancesTotal, Used = _instances.LiveInstances });
+        response.Quotas.Resources.Add(new() { Type = "fgs_on_demand_instance_limit", Quota = _options.MaxInstancesPerTenant, Used = _instances.TenantInstances(projectId) });
         return Json(response, FgsJsonContext.Default.ListQuotasResponse);
     }
 

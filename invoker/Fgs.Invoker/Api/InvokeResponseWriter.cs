@@ -30,6 +30,7 @@ internal static class InvokeResponseWriter
             InvocationStatus.InitFailed => FgsErrors.InitializationFailed(inv.FailureDetail ?? "initialization failed"),
             InvocationStatus.ResponseTooLarge => FgsErrors.ResponseTooLarge(inv.ResultLength, maxResultBytes),
             InvocationStatus.InstanceExited => FgsErrors.InstanceCrashed(inv.FailureDetail ?? "the instance exited"),
+            InvocationStatus.MemoryLimitExceeded => FgsErrors.MemoryLimitExceeded(inv.FailureDetail ?? "memory limit exceeded"),
             _ => FgsErrors.InternalError(inv.FailureDetail ?? "system error"),
         };
         if (inv.Status is InvocationStatus.InitFailed && inv.FailureDetail is { } d && d.StartsWith("load failed", StringComparison.Ordinal))
@@ -109,6 +110,7 @@ internal static class InvokeResponseWriter
         InvocationStatus.InitFailed => "InitializationError",
         InvocationStatus.ResponseTooLarge => "ResponseTooLargeError",
         InvocationStatus.InstanceExited => "InstanceExitedError",
+        InvocationStatus.MemoryLimitExceeded => "MemoryLimitExceededError",
         _ => "SystemError",
     };
 

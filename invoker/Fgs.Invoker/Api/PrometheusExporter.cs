@@ -13,7 +13,7 @@ namespace Fgs.Invoker.Api;
 internal static class PrometheusExporter
 {
     /// <summary>Instance counts of one pool.</summary>
-    public readonly record struct PoolCounts(string FunctionUrn, string Version, int MemoryMb, string Kind, int Starting, int Idle, int Busy);
+    public readonly record struct PoolCounts(string FunctionUrn, string Version, int MemoryMb, string Kind, int Starting, int Idle, int Busy, int Frozen);
 
     private sealed record MetricFamily(string Name, string Type, string Help,
         Func<FunctionStatistics, IEnumerable<(string Suffix, (string Key, string Value)? Label, double Value)>> Samples);
@@ -53,10 +53,10 @@ internal static class PrometheusExporter
             }
         }
 
-        Family(sb, "fgs_instances", "gauge", "Instances by memory size (MB), kind (reserved, on_demand) and state (starting, idle, busy).");
+        Family(sb, "fgs_instances", "gauge", "Instances by memory size (MB), kind (reserved, on_demand) and state (starting, idle, busy, frozen: paused by idle mode).");
         foreach (var p in pools)
         {
-            foreach (var (state, n) in new[] { ("starting", p.Starting), ("idle", p.Idle), ("busy", p.Busy) })
+            foreach (var (state, n) in new[] { ("starting", p.Starting), ("idle", p.Idle), ("busy", p.Busy), ("frozen", p.Frozen) })
             {
                 sb.Append("fgs_instances{function=\"").Append(Escape(p.FunctionUrn)).Append("\",version=\"").Append(Escape(p.Version))
                   .Append("\",memory=\"").Append(p.MemoryMb.ToString(CultureInfo.InvariantCulture)).Append("\",kind=\"").Append(p.Kind).Append("\",state=\"").Append(state).Append("\"} ")
@@ -66,10 +66,16 @@ internal static class PrometheusExporter
         Family(sb, "fgs_function_reserved_instances", "gauge", "Reserved instances per function version, starting ones included (reservedinstancenum).");
         foreach (var g in pools.Where(p => p.Kind == "reserved").GroupBy(p => (p.FunctionUrn, p.Version)))
         {
-            var n = g.Sum(p => p.Starting + p.Idle + p.Busy);
+            var n = g.Sum(p => p.Starting + p.Idle + p.Busy + p.Frozen);
             sb.Append("fgs_function_reserved_instances{function=\"").Append(Escape(g.Key.FunctionUrn)).Append("\",version=\"").Append(Escape(g.Key.Version))
               .Append("\"} ").Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
+        var thaw = metrics.Thaws;
+        Family(sb, "fgs_instance_thaw_seconds", "summary", "Time to resume a reserved instance paused by idle mode, before its invocation is handed over.");
+        sb.Append("fgs_instance_thaw_seconds_count ").Append(thaw.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("fgs_instance_thaw_seconds_sum ").Append(thaw.TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
+        Family(sb, "fgs_instance_thaw_seconds_max", "gauge", "Longest resume of a paused instance so far.");
+        sb.Append("fgs_instance_thaw_seconds_max ").Append(thaw.MaxSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 

@@ -26,6 +26,14 @@ internal static class CommandLine
           --shutdown-timeout SEC  graceful stop waits this long for in-flight invocations (default 30)
           --demo-dir DIR          preload the demo functions found in DIR (one folder each)
           --demo-project ID       project id of the demo functions (default demo)
+          --max-instances-per-tenant N  instances of one project across its functions (default 1000)
+          --max-node-instances N  instances on this node across all projects (default 2000)
+          --instance-user USER    auto (uid/gid 1003 when run as root, as on FunctionGraph), none
+                                  (the invoker's own user) or UID:GID (default auto)
+          --no-cgroups            do not put instances in cgroups (no memory limit, CPU share or
+                                  freezer; idle mode then pauses with SIGSTOP)
+          --idle-freeze-after SEC a reserved instance in idle mode is paused after this long
+                                  without work (default 1)
         """;
 
     /// <summary>Parses <c>serve</c> options. Returns null and an error on bad input.</summary>
@@ -76,6 +84,21 @@ internal static class CommandLine
                     case "--demo-project":
                         o.DemoProjectId = Next();
                         break;
+                    case "--max-instances-per-tenant":
+                        o.MaxInstancesPerTenant = ParseCount(Next(), a);
+                        break;
+                    case "--max-node-instances":
+                        o.MaxInstancesTotal = ParseCount(Next(), a);
+                        break;
+                    case "--idle-freeze-after":
+                        o.IdleFreezeAfter = TimeSpan.FromSeconds(ParsePositive(Next(), a));
+                        break;
+                    case "--instance-user":
+                        o.InstanceUser = ParseUser(Next());
+                        break;
+                    case "--no-cgroups":
+                        o.UseCgroups = false;
+                        break;
                     default:
                         throw new FormatException($"unknown option '{a}'");
                 }
@@ -115,6 +138,24 @@ internal static class CommandLine
             throw new FormatException($"{option} needs a positive number of seconds, not '{s}'");
         }
         return v;
+    }
+
+    private static int ParseCount(string s, string option)
+    {
+        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+        {
+            throw new FormatException($"{option} needs a whole number of at least 1, not '{s}'");
+        }
+        return v;
+    }
+
+    private static string ParseUser(string s)
+    {
+        if (s is "auto" or "none" || Instances.InstanceUsers.TryParse(s, out _))
+        {
+            return s;
+        }
+        throw new FormatException($"--instance-user needs auto, none or UID:GID, not '{s}'");
     }
 
     private static IPEndPoint ParseEndpoint(string s)

@@ -35,6 +35,13 @@ internal sealed class InstanceManager : IAsyncDisposable
     private readonly Dictionary<(FunctionKey Function, Core.Reserved.ReservedQualifier Target), ReservedBinding> _reserved = [];
     private readonly ITimer _heartbeat;
     private readonly string _instancesRoot;
+    private readonly CgroupHost _cgroups;
+    private readonly InstanceUser? _user;
+    // Instance quotas: each function's maximum (shared by its versions and memory sizes) under its
+    // tenant's quota under the node's capacity.
+    private readonly InstanceQuota _nodeQuota;
+    private readonly Dictionary<string, InstanceQuota> _tenantQuotas = new(StringComparer.Ordinal);
+    private readonly Dictionary<FunctionKey, InstanceQuota> _functionQuotas = [];
     private long _lastReclaim;
     private int _sweeping;
     private bool _closed;
@@ -57,8 +64,99 @@ internal sealed class InstanceManager : IAsyncDisposable
             try { Directory.Delete(_instancesRoot, true); } catch (IOException) { }
         }
         Directory.CreateDirectory(_instancesRoot);
+        _cgroups = !options.UseCgroups ? CgroupHost.None("cgroups off (--no-cgroups)")
+            : Supervisor.SpawnHelperPath is null ? CgroupHost.None("cgroups unused: fgs-spawn is missing")
+            : CgroupHost.Detect();
+        string userLine;
+        (_user, userLine) = InstanceUsers.Resolve(options.InstanceUser, options.DataDir);
+        Capabilities = $"instance limits: {(_cgroups.Mode == CgroupMode.None ? "none, " + _cgroups.Reason : _cgroups.Reason + ": memory limit = memory size, CPU share proportional to it")}; " +
+            $"idle mode pauses with {(_cgroups.CanFreeze ? "the cgroup freezer" : "SIGSTOP/SIGCONT")}; {userLine}";
+        _nodeQuota = new InstanceQuota("node", options.MaxInstancesTotal);
         _lastReclaim = time.GetTimestamp();
         _heartbeat = time.CreateTimer(static s => ((InstanceManager)s!).Heartbeat(), this, HeartbeatPeriod, HeartbeatPeriod);
+    }
+
+    /// <summary>What instances are isolated with (cgroups, user), for the start-up log.</summary>
+    public string Capabilities { get; }
+
+    /// <summary>The cgroups instances are placed in.</summary>
+    internal CgroupHost Cgroups => _cgroups;
+
+    /// <summary>Looks up a function's current maximum instances (<c>max_instance_num</c> of its
+    /// latest definition); set by the function service.</summary>
+    public Func<FunctionKey, int?>? MaxInstancesOf { get; set; }
+
+    /// <summary>Called with how long each resume of a paused (idle-mode) instance took.</summary>
+    public Action<TimeSpan>? Thawed { get; set; }
+
+    /// <summary>Instances (started or starting) of a tenant, against its quota.</summary>
+    public int TenantInstances(string projectId)
+    {
+        lock (_gate)
+        {
+            return _tenantQuotas.TryGetValue(projectId, out var q) ? q.Used : 0;
+        }
+    }
+
+    /// <summary>Applies a function's changed maximum instances to its running pools at once.</summary>
+    public void SetMaxInstances(FunctionKey function, int maxInstances)
+    {
+        lock (_gate)
+        {
+            if (_functionQuotas.TryGetValue(function, out var q))
+            {
+                q.Limit = maxInstances;
+            }
+        }
+    }
+
+    /// <summary>The quota a function's instances count against (under the gate).</summary>
+    private InstanceQuota FunctionQuota(FunctionKey function, FunctionDefinition def)
+    {
+        if (!_functionQuotas.TryGetValue(function, out var quota))
+        {
+            if (!_tenantQuotas.TryGetValue(function.ProjectId, out var tenant))
+            {
+                tenant = new InstanceQuota("tenant " + function.ProjectId, _options.MaxInstancesPerTenant, _nodeQuota);
+                _tenantQuotas[function.ProjectId] = tenant;
+            }
+            var max = MaxInstancesOf?.Invoke(function) ?? def.MaxInstanceNum;
+            quota = new InstanceQuota("function " + function.Name, max, tenant);
+            _functionQuotas[function] = quota;
+        }
+        return quota;
+    }
+
+    /// <summary>Stops one idle on-demand instance of a pool other than <paramref name="requester"/>
+    /// whose instances count against <paramref name="full"/> (the quota that refused a start):
+    /// the pool that has been idle longest gives way.</summary>
+    private bool EvictIdle(InstanceQuota full, InstancePool requester)
+    {
+        InstancePool[] candidates;
+        lock (_gate)
+        {
+            candidates = [.. _pools.Values.Select(s => s.Pool).Where(p => !ReferenceEquals(p, requester) && Under(p.Quota, full))];
+        }
+        foreach (var pool in candidates)
+        {
+            if (pool.TryEvictIdle())
+            {
+                return true;
+            }
+        }
+        return false;
+
+        static bool Under(InstanceQuota? q, InstanceQuota limit)
+        {
+            for (; q is not null; q = q.Parent)
+            {
+                if (ReferenceEquals(q, limit))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /// <summary>Live instance processes.</summary>
@@ -156,7 +254,7 @@ internal sealed class InstanceManager : IAsyncDisposable
         {
             return;
         }
-        pool.SetReservedTarget(binding.Policy.Desired(now, pool.ReservedBusy, pool.ReservedTotal));
+        pool.SetReservedTarget(binding.Policy.Desired(now, pool.ReservedBusy, pool.ReservedTotal), binding.Policy.IdleMode);
         pool.ReconcileReserved();
     }
 
@@ -174,8 +272,8 @@ internal sealed class InstanceManager : IAsyncDisposable
             var c = pool.CountsByKind();
             var function = key.Version.Function;
             var urn = new FunctionUrn(_options.Region, function.ProjectId, function.Package, function.Name, null).ToString();
-            result.Add(new(urn, key.Version.Version, key.MemoryMb, "reserved", c.ReservedStarting, c.ReservedIdle, c.ReservedBusy));
-            result.Add(new(urn, key.Version.Version, key.MemoryMb, "on_demand", c.OnDemandStarting, c.OnDemandIdle, c.OnDemandBusy));
+            result.Add(new(urn, key.Version.Version, key.MemoryMb, "reserved", c.ReservedStarting, c.ReservedIdle, c.ReservedBusy, c.ReservedFrozen));
+            result.Add(new(urn, key.Version.Version, key.MemoryMb, "on_demand", c.OnDemandStarting, c.OnDemandIdle, c.OnDemandBusy, 0));
         }
         return result;
     }
@@ -197,6 +295,9 @@ internal sealed class InstanceManager : IAsyncDisposable
                 _reserved.Remove(reservedKey);
             }
             _sinks.Remove(key, out sink);
+            // Instances still draining keep their slots until they are gone; a function created
+            // again under the same name starts with a fresh maximum.
+            _functionQuotas.Remove(key);
         }
         if (slots.Count > 0)
         {
@@ -239,7 +340,11 @@ internal sealed class InstanceManager : IAsyncDisposable
             sink = new InstanceOutputSink(logPath, note => _log($"{urn}: {note}"));
             _sinks[key] = sink;
         }
-        return new InstancePool(urn, settings, (events, ct) => LaunchAsync(def, events, sink, ct), _time);
+        return new InstancePool(urn, settings, (events, ct) => LaunchAsync(def, events, sink, ct), _time,
+            FunctionQuota(key, def), t => Thawed?.Invoke(t))
+        {
+            EvictIdleElsewhere = EvictIdle,
+        };
     }
 
     private async ValueTask<LaunchResult> LaunchAsync(FunctionDefinition def, IInstanceEvents events, InstanceOutputSink sink, CancellationToken ct)
@@ -249,10 +354,6 @@ internal sealed class InstanceManager : IAsyncDisposable
             if (_closed)
             {
                 return LaunchResult.Failed("the invoker is shutting down");
-            }
-            if (_live.Count >= _options.MaxInstancesTotal)
-            {
-                return LaunchResult.Throttle($"the node's instance quota of {_options.MaxInstancesTotal} is used up");
             }
         }
         string codeRoot;
@@ -340,6 +441,9 @@ internal sealed class InstanceManager : IAsyncDisposable
             PreStopTimeout = TimeSpan.FromSeconds(def.PreStopTimeout ?? DefaultInitializerTimeoutSeconds),
             HeartbeatHandler = def.HeartbeatHandler,
             MemoryMb = def.MemorySize,
+            CpuMillicores = def.CpuMillicores,
+            Cgroups = _cgroups,
+            RunAs = _user,
             MaxResponseBytes = (int)FunctionLimits.MaxResponseBytes,
         };
     }
@@ -374,6 +478,7 @@ internal sealed class InstanceManager : IAsyncDisposable
                 foreach (var p in pools)
                 {
                     p.ReclaimIdle();
+                    p.FreezeIdleReserved(_options.IdleFreezeAfter);
                 }
                 ReservedBinding[] reserved;
                 lock (_gate)
@@ -416,6 +521,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             rest = [.. _live];
         }
         await Task.WhenAll(rest.Select(i => i.StopAsync("invoker stopping").AsTask())).ConfigureAwait(false);
+        _cgroups.Close();
     }
 
     public async ValueTask DisposeAsync()

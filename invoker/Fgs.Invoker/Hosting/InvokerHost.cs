@@ -63,7 +63,7 @@ internal sealed class InvokerHost : IAsyncDisposable
             catalog.Set(def);
         }
         var code = new CodeCache(Path.Combine(data, "code"));
-        _instances = new InstanceManager(_options, store, code, _time, _log);
+        _instances = new InstanceManager(_options, store, code, _time, _log) { Thawed = Metrics.RecordThaw };
         Functions = new FunctionService(store, catalog, _instances, _options, _time) { Metrics = Metrics };
         Functions.LoadVersions(_log);
         Functions.CollectPackages();
@@ -77,6 +77,7 @@ internal sealed class InvokerHost : IAsyncDisposable
         _server = new HttpServer(_options.Listen, _frontDoor);
         _server.Start();
         _log($"{Supervisor.Describe()}");
+        _log(_instances.Capabilities);
         _log($"serving FunctionGraph v2 API on http://{_server.LocalEndPoint} ({catalog.Count} functions, data in {data}, " +
              (verifier is null ? "no request signing: loopback only" : "SDK-HMAC-SHA256 signing required") + ")");
         _ready = true;

@@ -33,8 +33,22 @@ internal sealed class InvokerOptions
     /// <summary>Most functions per project (FunctionGraph quota).</summary>
     public int MaxFunctionsPerProject { get; set; } = 400;
 
-    /// <summary>Most instances across all functions (tenant-wide quota).</summary>
-    public int MaxInstancesTotal { get; set; } = 1000;
+    /// <summary>Most instances of one tenant (project) across all its functions (FunctionGraph's
+    /// per-tenant instance quota).</summary>
+    public int MaxInstancesPerTenant { get; set; } = 1000;
+
+    /// <summary>Most instances on this node across all tenants (its capacity).</summary>
+    public int MaxInstancesTotal { get; set; } = 2000;
+
+    /// <summary>How long a reserved instance in idle mode has had no work before it is paused.</summary>
+    public TimeSpan IdleFreezeAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Instance user: "auto" (uid/gid 1003, as on FunctionGraph, when the invoker runs as
+    /// root and 1003 can reach the data folder), "none" (the invoker's own user) or "UID:GID".</summary>
+    public string InstanceUser { get; set; } = "auto";
+
+    /// <summary>Whether instances get cgroups (memory limit, CPU share, freezer) when the host has them.</summary>
+    public bool UseCgroups { get; set; } = true;
 
     /// <summary>Whether <see cref="Listen"/> is a loopback address.</summary>
     public bool IsLoopbackOnly => IPAddress.IsLoopback(Listen.Address);

@@ -47,4 +47,13 @@ internal sealed record InstanceSpec
 
     /// <summary>Largest event accepted from a client for this function.</summary>
     public int MaxEventBytes { get; init; } = 6 * 1024 * 1024;
+
+    /// <summary>CPU share of the instance, millicores (proportional to memory).</summary>
+    public int CpuMillicores { get; init; } = 38;
+
+    /// <summary>The cgroups instances are placed in (null: none).</summary>
+    public CgroupHost? Cgroups { get; init; }
+
+    /// <summary>The user and group the bootstrap runs as (null: the invoker's own).</summary>
+    public InstanceUser? RunAs { get; init; }
 }

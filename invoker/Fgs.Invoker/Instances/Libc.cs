@@ -22,6 +22,15 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
     public static partial int GetPgid(int pid);
 
+    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Chown(string path, int owner, int group);
+
+    [LibraryImport("libc", EntryPoint = "getuid")]
+    public static partial int GetUid();
+
+    [LibraryImport("libc", EntryPoint = "getgid")]
+    public static partial int GetGid();
+
     [LibraryImport("libc", EntryPoint = "getsid", SetLastError = true)]
     public static partial int GetSid(int pid);
 }

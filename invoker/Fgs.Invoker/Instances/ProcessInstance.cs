@@ -37,6 +37,9 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private OutputReactor.Pipe? _stderr;
     private string _workDir = "";
     private int _stopping;
+    private InstanceCgroup? _cgroup;
+    private long _oomKillsSeen;
+    private int _frozen; // 1 while paused by idle mode (cgroup freezer, or SIGSTOP without one)
 
     private volatile bool _dead;
     private volatile bool _servedFirstRequest;
@@ -103,6 +106,27 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         Directory.CreateDirectory(Path.Combine(_workDir, "log"));
         Directory.CreateDirectory(Path.Combine(_workDir, "tmp"));
 
+        if (_spec.Cgroups is { } cgroups)
+        {
+            try
+            {
+                _cgroup = cgroups.Create(Id, _spec.MemoryMb, _spec.CpuMillicores);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await StopListenerAsync().ConfigureAwait(false);
+                return LaunchResult.Failed($"system error: cannot create the instance's cgroup: {e.Message}");
+            }
+        }
+        if (_spec.RunAs is { } user)
+        {
+            // The instance user owns its home, temporary and log folders (and nothing else).
+            foreach (var dir in new[] { _workDir, Path.Combine(_workDir, "log"), Path.Combine(_workDir, "tmp") })
+            {
+                _ = Libc.Chown(dir, user.Uid, user.Gid);
+            }
+        }
+
         var psi = new ProcessStartInfo
         {
             UseShellExecute = false,
@@ -114,7 +138,30 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         // setsid makes the bootstrap the leader of a new session and process group without forking
         // (a freshly spawned child is not a group leader), so the pid we get is the bootstrap's own.
         var argv = Supervisor.LaunchCommand(_spec.Bootstrap);
-        if (Supervisor.SetsidPath is { } setsid)
+        if (Supervisor.SpawnHelperPath is { } spawn)
+        {
+            // fgs-spawn joins the cgroups, drops to the instance user and calls setsid, then execs
+            // the bootstrap: all before any user code runs, so no child can escape the limits.
+            psi.FileName = spawn;
+            foreach (var dir in _cgroup?.Directories ?? [])
+            {
+                psi.ArgumentList.Add("--cgroup");
+                psi.ArgumentList.Add(dir);
+            }
+            if (_spec.RunAs is { } runAs)
+            {
+                psi.ArgumentList.Add("--uid");
+                psi.ArgumentList.Add(runAs.Uid.ToString(CultureInfo.InvariantCulture));
+                psi.ArgumentList.Add("--gid");
+                psi.ArgumentList.Add(runAs.Gid.ToString(CultureInfo.InvariantCulture));
+            }
+            psi.ArgumentList.Add("--");
+            foreach (var a in argv)
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+        else if (Supervisor.SetsidPath is { } setsid)
         {
             psi.FileName = setsid;
             foreach (var a in argv)
@@ -146,6 +193,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
+            _cgroup?.Dispose();
             await StopListenerAsync().ConfigureAwait(false);
             return LaunchResult.Failed($"load failed: cannot start bootstrap: {e.Message}");
         }
@@ -275,7 +323,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     /// </summary>
     public void MaybeHeartbeat(long nowTimestamp)
     {
-        if (_spec.HeartbeatHandler is not { } handler || !_ready || _dead || Volatile.Read(ref _stopping) != 0)
+        if (_spec.HeartbeatHandler is not { } handler || !_ready || _dead || Volatile.Read(ref _stopping) != 0
+            || Volatile.Read(ref _frozen) != 0)
         {
             return;
         }
@@ -331,6 +380,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     /// </summary>
     public async ValueTask StopAsync(string reason)
     {
+        // A paused instance cannot run its pre-stop hook (nor, under a v1 freezer, even die).
+        Thaw();
         if (_spec.PreStopHandler is { } handler && _ready && !_dead && Volatile.Read(ref _stopping) == 0
             && Interlocked.Exchange(ref _preStopSent, 1) == 0)
         {
@@ -355,7 +406,9 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             _sink?.Note(this, $"stopping instance {Id}: {reason}");
             if (_process is not null && ProcessId > 0)
             {
+                Thaw();
                 ProcessTree.Kill(ProcessId);
+                _cgroup?.KillAll();
                 try
                 {
                     // The exit watcher owns the Process object (and disposes it): wait on its signal.
@@ -573,6 +626,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
     private void Complete(Invocation inv, InvocationStatus status, ReadOnlySequence<byte> body)
     {
+        if (status == InvocationStatus.FunctionError && OomKilledSinceLastCheck())
+        {
+            // A process of the instance was killed at the memory limit and the runtime reported it
+            // as an error: say what happened, and replace the instance (its state is unknown).
+            Fail(inv, InvocationStatus.MemoryLimitExceeded, MemoryLimitDetail());
+            _events.InstanceExited(this);
+            _ = KillAsync("memory limit exceeded");
+            return;
+        }
         var now = _time.GetTimestamp();
         if (inv.Type is InvokeType.Sync or InvokeType.Async)
         {
@@ -620,6 +682,65 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             HeartbeatFinished(status);
         }
     }
+
+    /// <summary>Pauses the instance while it has no work (reserved idle mode): through its cgroup
+    /// freezer, else by stopping its process group with SIGSTOP. False when it has work in flight,
+    /// is stopping, or cannot be paused.</summary>
+    public bool TryFreeze()
+    {
+        lock (_gate)
+        {
+            if (_dead || !_ready || Volatile.Read(ref _stopping) != 0 || _inFlight.Count > 0 || _queued.Count > 0
+                || Volatile.Read(ref _frozen) != 0)
+            {
+                return false;
+            }
+            var frozen = _cgroup is { CanFreeze: true } cg ? cg.Freeze() : ProcessId > 0 && Libc.Kill(-ProcessId, Libc.SIGSTOP) == 0;
+            if (frozen)
+            {
+                Volatile.Write(ref _frozen, 1);
+            }
+            return frozen;
+        }
+    }
+
+    /// <summary>Resumes a paused instance; returns how long the resume took (zero when it was not paused).</summary>
+    public TimeSpan Thaw()
+    {
+        if (Interlocked.Exchange(ref _frozen, 0) == 0)
+        {
+            return TimeSpan.Zero;
+        }
+        var start = Stopwatch.GetTimestamp();
+        if (_cgroup is { CanFreeze: true } cg)
+        {
+            cg.Thaw();
+        }
+        else if (ProcessId > 0)
+        {
+            _ = Libc.Kill(-ProcessId, Libc.SIGCONT);
+        }
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    /// <summary>Whether the instance is paused by idle mode.</summary>
+    public bool IsFrozen => Volatile.Read(ref _frozen) != 0;
+
+    /// <summary>The instance's cgroup (null without cgroups), for diagnostics and tests.</summary>
+    internal InstanceCgroup? Cgroup => _cgroup;
+
+    private bool OomKilledSinceLastCheck()
+    {
+        if (_cgroup is null)
+        {
+            return false;
+        }
+        var kills = _cgroup.OomKills();
+        return kills > Interlocked.Exchange(ref _oomKillsSeen, kills);
+    }
+
+    private string MemoryLimitDetail() => string.Create(CultureInfo.InvariantCulture,
+        $"memory limit exceeded ({_spec.MemoryMb} MB): the kernel killed a process of the instance at the function's memory size");
 
     private void WriteFinishLine(Invocation inv, long now)
     {
@@ -683,25 +804,28 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             ? $"exit status {code} (killed by signal {code - 128})"
             : $"exit status {code}";
         var tail = _stderrTail.ToString().Trim();
+        var outOfMemory = Volatile.Read(ref _stopping) == 0 && OomKilledSinceLastCheck();
         var detail = Volatile.Read(ref _stopping) != 0
             ? "the instance was stopped"
+            : outOfMemory ? MemoryLimitDetail()
             : tail.Length > 0 ? $"the instance exited unexpectedly ({status}); stderr: {tail}" : $"the instance exited unexpectedly ({status})";
-        MarkDead(detail);
+        MarkDead(detail, outOfMemory ? InvocationStatus.MemoryLimitExceeded : InvocationStatus.InstanceExited);
         // The group may still hold children (a daemonised helper): take them down with it.
         ProcessTree.Kill(ProcessId);
+        _cgroup?.Dispose();
         _exited.TrySetResult(code);
         _events.InstanceExited(this);
         await StopListenerAsync().ConfigureAwait(false);
         if (Volatile.Read(ref _stopping) == 0)
         {
-            _sink?.Note(this, $"instance {Id} exited: {status}");
+            _sink?.Note(this, outOfMemory ? $"instance {Id} exited: {status}, {MemoryLimitDetail()}" : $"instance {Id} exited: {status}");
             Interlocked.Exchange(ref _stopping, 1);
             TryDeleteWorkDir();
         }
         process.Dispose();
     }
 
-    private void MarkDead(string detail)
+    private void MarkDead(string detail, InvocationStatus status = InvocationStatus.InstanceExited)
     {
         List<Invocation> pending;
         List<PendingGet> gets;
@@ -716,7 +840,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         }
         foreach (var inv in pending)
         {
-            Fail(inv, InvocationStatus.InstanceExited, detail);
+            Fail(inv, status, detail);
         }
         foreach (var g in gets)
         {

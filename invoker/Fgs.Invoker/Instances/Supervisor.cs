@@ -7,6 +7,12 @@ internal static class Supervisor
     /// session and process group; null when missing (then trees are killed by walking <c>/proc</c>).</summary>
     public static string? SetsidPath { get; } = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
+    /// <summary>Path of <c>fgs-spawn</c> (shipped next to the executable), which joins an instance's
+    /// cgroups, drops to the instance user and calls setsid before exec; null when missing (then
+    /// instances start through setsid, without cgroups or a user switch).</summary>
+    public static string? SpawnHelperPath { get; } =
+        File.Exists(Path.Combine(AppContext.BaseDirectory, "fgs-spawn")) ? Path.Combine(AppContext.BaseDirectory, "fgs-spawn") : null;
+
     /// <summary>Whether <c>/proc/PID/task/TID/children</c> exists (needed to walk process trees).</summary>
     public static bool CanWalkChildren { get; } = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
 
@@ -59,6 +65,7 @@ internal static class Supervisor
 
     /// <summary>One line describing the capabilities, for the start-up log.</summary>
     public static string Describe() =>
+        $"launcher: {(SpawnHelperPath is null ? "setsid (fgs-spawn missing: no cgroups or user switch)" : "fgs-spawn")}; " +
         $"process groups: {(SetsidPath is null ? "unavailable (setsid missing; trees killed by walking /proc)" : "setsid")}; " +
         $"process tree walk: {(CanWalkChildren ? "yes" : "no (kernel lacks /proc/PID/task/TID/children)")}; " +
         "runtime API peer check: /proc/net/tcp + /proc/PID/fd; " +

@@ -85,7 +85,14 @@ internal sealed class CodeCache
                     var mode = (entry.ExternalAttributes >> 16) & 0x1FF;
                     if (mode != 0)
                     {
-                        File.SetUnixFileMode(target, (UnixFileMode)mode | UnixFileMode.UserRead);
+                        // Instances run as another user than the invoker (uid 1003): code is
+                        // readable by all, and what its owner may execute, all may execute.
+                        var unixMode = (UnixFileMode)mode | UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+                        if ((unixMode & UnixFileMode.UserExecute) != 0)
+                        {
+                            unixMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+                        }
+                        File.SetUnixFileMode(target, unixMode);
                     }
                     else if (entry.FullName is "bootstrap")
                     {

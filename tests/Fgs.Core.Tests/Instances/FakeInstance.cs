@@ -12,7 +12,30 @@ internal sealed class FakeInstance(string id, IInstanceEvents events) : IFunctio
 
     public string? StoppedBecause { get; private set; }
 
-    public void Deliver(Invocation invocation) => Delivered.Add(invocation);
+    /// <summary>Paused by idle mode.</summary>
+    public bool Frozen { get; private set; }
+
+    /// <summary>Whether an invocation was ever handed over while paused (a placement bug).</summary>
+    public bool DeliveredWhileFrozen { get; private set; }
+
+    public void Deliver(Invocation invocation)
+    {
+        DeliveredWhileFrozen |= Frozen;
+        Delivered.Add(invocation);
+    }
+
+    public bool TryFreeze()
+    {
+        Frozen = true;
+        return true;
+    }
+
+    public TimeSpan Thaw()
+    {
+        var was = Frozen;
+        Frozen = false;
+        return was ? TimeSpan.FromMilliseconds(2) : TimeSpan.Zero;
+    }
 
     public void Finish(Invocation invocation)
     {

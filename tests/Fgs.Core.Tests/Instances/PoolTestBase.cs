@@ -13,7 +13,8 @@ public abstract class PoolTestBase
 
     private protected string? FailLaunchWith { get; set; }
 
-    private protected InstancePool Pool(int max = 3, int concurrency = 1, int keepAliveSeconds = 60) =>
+    private protected InstancePool Pool(int max = 3, int concurrency = 1, int keepAliveSeconds = 60,
+        InstanceQuota? quota = null, Action<TimeSpan>? thawed = null) =>
         new("urn:test", new InstancePoolSettings(max, concurrency, TimeSpan.FromSeconds(keepAliveSeconds)), (events, _) =>
         {
             if (FailLaunchWith is { } why)
@@ -23,7 +24,7 @@ public abstract class PoolTestBase
             var instance = new FakeInstance("f" + _launched.Count, events);
             _launched.Add(instance);
             return ValueTask.FromResult(LaunchResult.Ready(instance));
-        }, _time);
+        }, _time, quota, thawed);
 
     private protected static Invocation NewInvocation() => new(Guid.NewGuid().ToString(), InvokeType.Sync, "{}"u8, TimeSpan.FromSeconds(3));
 }

@@ -154,4 +154,60 @@ public sealed class ReservedPoolTests : PoolTestBase
         Assert.Equal(0, pool.ReconcileReserved());
         Assert.Single(_launched);
     }
+
+    [Fact]
+    public async Task Idle_mode_pauses_idle_reserved_instances_after_the_delay_and_resumes_them_before_delivery()
+    {
+        var thaws = new List<TimeSpan>();
+        var pool = Pool(max: 5, thawed: thaws.Add);
+        pool.SetReservedTarget(2, idleMode: true);
+        pool.ReconcileReserved();
+        await Task.Yield();
+        Assert.Equal(0, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1))); // not idle long enough
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1)));
+        Assert.All(_launched, i => Assert.True(i.Frozen));
+        var counts = pool.CountsByKind();
+        Assert.Equal(2, counts.ReservedFrozen);
+        Assert.Equal(0, counts.ReservedIdle);
+
+        var inv = NewInvocation();
+        Assert.Equal(DispatchOutcome.DeliveredWarm, await pool.DispatchAsync(inv, default));
+        var used = Assert.Single(_launched, i => i.Delivered.Count == 1);
+        Assert.False(used.Frozen);
+        Assert.False(used.DeliveredWhileFrozen);
+        Assert.Equal([TimeSpan.FromMilliseconds(2)], thaws);
+        Assert.Equal(1, pool.CountsByKind().ReservedFrozen);
+
+        // Busy instances are never paused; once done and idle again, they are.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1)));
+        used.Finish(inv);
+        Assert.Equal(0, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1)));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Idle_mode_off_resumes_paused_instances_and_on_demand_instances_are_never_paused()
+    {
+        var pool = Pool(max: 5);
+        pool.SetReservedTarget(1, idleMode: true);
+        pool.ReconcileReserved();
+        await Task.Yield();
+        var busy = NewInvocation();
+        await pool.DispatchAsync(busy, default);                  // the reserved one
+        await pool.DispatchAsync(NewInvocation(), default);       // overflows to on-demand
+        _launched[0].Finish(busy);
+        _launched[1].Finish(_launched[1].Delivered[0]);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1)));
+        Assert.True(_launched[0].Frozen);
+        Assert.False(_launched[1].Frozen);
+
+        pool.SetReservedTarget(1, idleMode: false);
+        Assert.Equal(0, pool.CountsByKind().ReservedFrozen);
+        Assert.False(_launched[0].Frozen);
+        Assert.Equal(0, pool.FreezeIdleReserved(TimeSpan.FromSeconds(1)));
+    }
 }
