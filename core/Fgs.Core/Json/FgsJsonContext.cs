@@ -49,4 +49,5 @@ namespace Fgs.Core.Json;
 [JsonSerializable(typeof(Fgs.Core.Reserved.UpdateFunctionReservedInstancesCountResponse))]
 [JsonSerializable(typeof(Fgs.Core.Reserved.ListReservedInstanceConfigsResponse))]
 [JsonSerializable(typeof(Fgs.Core.Reserved.ListFunctionReservedInstancesResponse))]
+[JsonSerializable(typeof(Fgs.Core.Metrics.ListFunctionStatisticsResponse))]
 public sealed partial class FgsJsonContext : JsonSerializerContext;

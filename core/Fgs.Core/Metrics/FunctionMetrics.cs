@@ -24,9 +24,13 @@ public sealed class FunctionMetrics : IDisposable
     private readonly Lock _thawGate = new();
     private ThawStatistics _thaws;
 
+    private readonly TimeProvider _time;
+
     /// <summary>Creates the metrics (one per node).</summary>
-    public FunctionMetrics()
+    /// <param name="time">The clock the per-minute series are kept on (default: the system's).</param>
+    public FunctionMetrics(TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _meter = new Meter(MeterName);
         _invocations = _meter.CreateCounter<long>("fgs.invocations", description: "Invocations by outcome (success, function_error, system_error, rejected).");
         _duration = _meter.CreateHistogram<double>("fgs.invocation.duration", unit: "ms", description: "Run time of invocations that reached their function.");
@@ -80,6 +84,8 @@ public sealed class FunctionMetrics : IDisposable
     /// <summary>An admitted invocation ended.</summary>
     public void Finished(FunctionStatistics stats, InvocationOutcome outcome, TimeSpan? duration, bool coldStart)
     {
+        // Before Finished lowers the concurrency: a rejected one never held a slot.
+        stats.RecordMinute(CurrentMinute, outcome, duration, stats.Concurrency - (outcome == InvocationOutcome.Rejected ? 1 : 0));
         stats.Finished(outcome, duration, coldStart);
         var tags = Tags(stats);
         _active.Add(-1, tags);
@@ -95,10 +101,14 @@ public sealed class FunctionMetrics : IDisposable
     public void NotRun(FunctionStatistics stats, InvocationOutcome outcome)
     {
         stats.NotRun(outcome);
+        stats.RecordMinute(CurrentMinute, outcome, null, stats.Concurrency);
         var tags = Tags(stats);
         tags.Add("outcome", OutcomeName(outcome));
         _invocations.Add(1, tags);
     }
+
+    /// <summary>The current Unix minute on the metrics' clock.</summary>
+    public long CurrentMinute => _time.GetUtcNow().ToUnixTimeSeconds() / 60;
 
     /// <summary>Wire name of an outcome.</summary>
     public static string OutcomeName(InvocationOutcome outcome) => outcome switch

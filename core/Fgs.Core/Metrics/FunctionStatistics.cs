@@ -89,6 +89,18 @@ public sealed class FunctionStatistics
         Record(outcome, duration, coldStart);
     }
 
+    /// <summary>The same invocation, counted in its minute of the per-minute series (with the
+    /// concurrency it ended at).</summary>
+    /// <param name="minute">Unix minutes.</param>
+    /// <param name="outcome">How it ended.</param>
+    /// <param name="duration">Its run time when it reached the function.</param>
+    /// <param name="concurrency">Invocations in flight as it ended (itself included when it ran).</param>
+    public void RecordMinute(long minute, InvocationOutcome outcome, TimeSpan? duration, long concurrency)
+        => Series.Record(minute, outcome, duration is { } d ? Math.Max(0, d.Ticks / 10) : -1, concurrency);
+
+    /// <summary>Figures minute by minute over the last day (the statistics API).</summary>
+    public MinuteSeries Series { get; } = new();
+
     /// <summary>An invocation that never ran (rejected, or failed before reaching an instance).</summary>
     public void NotRun(InvocationOutcome outcome) => Record(outcome, null, coldStart: false);
 

@@ -217,6 +217,10 @@ internal sealed class FrontDoor : IHttpHandler
             case ("aliases", HttpMethodKind.Get):
                 await RespondAsync(exchange, _functions.ListAliases(urn), 200).ConfigureAwait(false);
                 return;
+            case (var statistics, HttpMethodKind.Get) when statistics.StartsWith("statistics/", StringComparison.Ordinal)
+                                                           && statistics.IndexOf('/', 11) < 0:
+                await RespondAsync(exchange, _functions.GetStatistics(urn, statistics[11..]), 200).ConfigureAwait(false);
+                return;
             case (var aliasResource, var aliasMethod) when aliasResource.StartsWith("aliases/", StringComparison.Ordinal)
                                                            && aliasResource.Length > 8 && aliasResource.IndexOf('/', 8) < 0:
                 var aliasName = Uri.UnescapeDataString(aliasResource[8..]);

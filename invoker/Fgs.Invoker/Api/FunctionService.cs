@@ -881,6 +881,46 @@ internal sealed class FunctionService
     }
 
     /// <summary>The quotas this node enforces, with their use (<c>GET /v2/{project_id}/fgs/quotas</c>).</summary>
+    /// <summary>
+    /// <c>GET .../{func_urn}/statistics/{period}</c>: the function's figures over the last
+    /// <paramref name="period"/> minutes (1 to 1440). A URN without a qualifier covers every
+    /// version; a version, that version; an alias, the versions it routes to.
+    /// </summary>
+    public ApiResult GetStatistics(FunctionUrn urn, string period)
+    {
+        if (!int.TryParse(period, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes)
+            || minutes < 1 || minutes > Fgs.Core.Metrics.MinuteSeries.Retention)
+        {
+            return FgsErrors.BadRequest($"period must be a whole number of minutes from 1 to {Fgs.Core.Metrics.MinuteSeries.Retention}, not '{period}'");
+        }
+        if (!TryResolve(urn, out var def, out var error))
+        {
+            return error;
+        }
+        HashSet<string>? versions = null; // null: every version
+        if (urn.Qualifier is not null)
+        {
+            versions = [def.Version];
+            var aliasName = urn.AliasName ?? urn.Qualifier;
+            if (_versions.Get(Key(urn)).Aliases.TryGetValue(aliasName, out var alias) && !_versions.Get(Key(urn)).HasVersion(urn.Qualifier))
+            {
+                versions.Add(alias.Version);
+                if (alias.AdditionalVersion is { } extra)
+                {
+                    versions.Add(extra);
+                }
+            }
+        }
+        var functionUrn = urn.WithoutQualifier().ToString();
+        var metrics = Metrics ?? throw new InvalidOperationException("no metrics");
+        var series = metrics.All.Where(s => s.FunctionUrn == functionUrn && (versions is null || versions.Contains(s.Version))).Select(s => s.Series);
+        var reserved = _instances.PoolCounts()
+            .Where(p => p.Kind == "reserved" && p.FunctionUrn == functionUrn && (versions is null || versions.Contains(p.Version)))
+            .Sum(p => p.Starting + p.Idle + p.Busy + p.Frozen);
+        var response = Fgs.Core.Metrics.ListFunctionStatisticsResponse.Build(series, metrics.CurrentMinute, minutes, reserved);
+        return Json(response, FgsJsonContext.Default.ListFunctionStatisticsResponse);
+    }
+
     public ApiResult ListQuotas(string projectId)
     {
         var response = new Fgs.Core.Quotas.ListQuotasResponse();

@@ -31,6 +31,7 @@ internal sealed class InvokerHost : IAsyncDisposable
         _options = options;
         _time = time;
         _log = log;
+        Metrics = new FunctionMetrics(time);
     }
 
     /// <summary>The bound front door address.</summary>
@@ -43,7 +44,7 @@ internal sealed class InvokerHost : IAsyncDisposable
     public InstanceManager? Instances => _instances;
 
     /// <summary>Function metrics of this node (also published on the <c>Fgs.Invoker</c> meter).</summary>
-    public FunctionMetrics Metrics { get; } = new();
+    public FunctionMetrics Metrics { get; }
 
     /// <summary>URNs of the preloaded demo functions.</summary>
     public IReadOnlyList<string> DemoFunctions { get; private set; } = [];
