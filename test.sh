@@ -60,6 +60,7 @@ rm -f "$LOG"
 echo "== FunctionGraph Node.js SDK end to end against the AOT invoker" >&2
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 DATA=$(mktemp -d)
+chmod 755 "$DATA" # reachable by uid 1003, so instances run as FunctionGraph's function user
 "$FGS_INVOKER_BIN" serve --listen "127.0.0.1:$PORT" --data "$DATA" --access-key e2e-ak --secret-key e2e-sk > "$DATA.log" 2>&1 &
 INVOKER=$!
 for _ in $(seq 1 100); do

@@ -561,6 +561,64 @@ await step('list quotas (ListQuotas)', async () => {
   assert(funcs.used >= 1 && funcs.used <= funcs.quota, `fgs_func_num: ${JSON.stringify(funcs)}`);
 });
 
+await step('reserved instances with idle mode and a scheduled policy (UpdateFunctionReservedInstancesCount)', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const cron = new fg.CronConfig().withName('business-hours').withCron('0 0 8 * * *').withCount(2)
+    .withStartTime(now).withExpiredTime(now + 86400);
+  const body = new fg.UpdateFunctionReservedInstancesCountRequestBody().withCount(1).withIdleMode(true)
+    .withTacticsConfig(new fg.TacticsConfig().withCronConfigs([cron]));
+  const response = await client.updateFunctionReservedInstancesCount(new fg.UpdateFunctionReservedInstancesCountRequest()
+    .withFunctionUrn(funcUrn).withBody(body));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assertEqual(response.count, 1, 'count');
+  assertEqual(response.idle_mode ?? response.idleMode, true, 'idle_mode');
+  const listed = await client.listReservedInstanceConfigs(new fg.ListReservedInstanceConfigsRequest().withFunctionUrn(funcUrn.replace(/:latest$/, '')));
+  const configs = listed.reserved_instances ?? listed.reservedInstances;
+  assert(Array.isArray(configs) && configs.length === 1, `reserved configs: ${JSON.stringify(listed)}`);
+  assertEqual(configs[0].min_count ?? configs[0].minCount, 1, 'min_count');
+  const tactics = configs[0].tactics_config ?? configs[0].tacticsConfig;
+  assertEqual((tactics.cron_configs ?? tactics.cronConfigs)[0].cron, '0 0 8 * * *', 'cron');
+  const served = await client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn).withBody({ hello: 'reserved' }));
+  assertEqual(served.status, 200, 'envelope status');
+  const off = await client.updateFunctionReservedInstancesCount(new fg.UpdateFunctionReservedInstancesCountRequest()
+    .withFunctionUrn(funcUrn).withBody(new fg.UpdateFunctionReservedInstancesCountRequestBody().withCount(0)));
+  assertEqual(off.count, 0, 'count after release');
+});
+
+await step('dynamic memory: X-Cff-Instance-Memory picks the instance size; a size outside the list -> FSS.0406', async () => {
+  const config = (dynamic) => new fg.UpdateFunctionConfigRequestBody()
+    .withFuncName(funcName)
+    .withRuntime(fg.UpdateFunctionConfigRequestBodyRuntimeEnum.CUSTOM)
+    .withHandler('bootstrap')
+    .withTimeout(60)
+    .withMemorySize(256)
+    .withUserData(JSON.stringify({ GREETING: 'hello-from-e2e' }))
+    .withDescription('updated by e2e')
+    .withEnableDynamicMemory(dynamic);
+  const updated = await client.updateFunctionConfig(new fg.UpdateFunctionConfigRequest().withFunctionUrn(funcUrn).withBody(config(true)));
+  assertEqual(updated.enable_dynamic_memory ?? updated.enableDynamicMemory, true, 'enable_dynamic_memory');
+  const big = await client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn)
+    .withXCffInstanceMemory('512').withXCffLogType('tail').withBody({ hello: 'dynamic' }));
+  assertEqual(big.status, 200, 'envelope status');
+  assert((big.log ?? '').includes('billing memory: 512MB'), `log: ${big.log}`);
+  const error = await expectError(400, () => client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn)
+    .withXCffInstanceMemory('300').withBody({ hello: 'odd size' })));
+  assertEqual(error.errorCode, 'FSS.0406', 'error_code');
+  await client.updateFunctionConfig(new fg.UpdateFunctionConfigRequest().withFunctionUrn(funcUrn).withBody(config(false)));
+});
+
+await step('function statistics of the last 5 minutes (ListFunctionStatistics)', async () => {
+  const response = await client.listFunctionStatistics(new fg.ListFunctionStatisticsRequest()
+    .withFuncUrn(funcUrn.replace(/:latest$/, '')).withPeriod('5'));
+  assertEqual(response.httpStatusCode, 200, 'status');
+  assert(Array.isArray(response.count) && response.count.length === 5, `count: ${JSON.stringify(response.count)}`);
+  const total = response.count.reduce((sum, p) => sum + p.value, 0);
+  assert(total >= 3, `invocations counted: ${total}`);
+  const rejected = (response.reject_count ?? response.rejectCount).reduce((sum, p) => sum + p.value, 0);
+  assert(rejected >= 1, `rejections counted: ${rejected}`);
+  assert(response.count.every((p) => Number.isInteger(p.timestamp) && p.timestamp % 60000 === 0), 'minute timestamps');
+});
+
 await step('invoke with X-CFF-Request-Version: v1 -> result is the parsed JSON', async () => {
   const response = await client.invokeFunction(new fg.InvokeFunctionRequest()
     .withFunctionUrn(funcUrn)
