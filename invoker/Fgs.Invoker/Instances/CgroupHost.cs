@@ -101,6 +101,10 @@ internal sealed class CgroupHost
                 // Not writable for us (an unprivileged invoker, a read-only mount): this controller is not used.
             }
         }
+        if (roots[2].Length > 0)
+        {
+            KeepFreezerActive(roots[2]);
+        }
         if (roots[0].Length == 0)
         {
             var why = v2Why ?? "no cgroup v2 hierarchy";
@@ -186,6 +190,27 @@ internal sealed class CgroupHost
             {
                 InstanceCgroup.KillAndRemove(root);
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps one empty v1 group frozen for as long as the invoker runs. The kernel switches its
+    /// freezer on and off globally when the first group freezes and the last one thaws (a static
+    /// key: code patching that costs milliseconds); with this group frozen, freezing and thawing an
+    /// instance stays a cheap state change. Measured here: thaw 11 ms on average (60 ms at worst)
+    /// without it, 0.3 ms with it (bench/thaw-latency.sh).
+    /// </summary>
+    private static void KeepFreezerActive(string freezerRoot)
+    {
+        try
+        {
+            var sentinel = Join(freezerRoot, "frozen-sentinel");
+            Directory.CreateDirectory(sentinel);
+            File.WriteAllText(Join(sentinel, "freezer.state"), "FROZEN");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a speed-up: freezing still works without it.
         }
     }
 
