@@ -18,10 +18,16 @@ public static class ClosedLoopRunner
     /// <param name="duration">Measured window.</param>
     /// <param name="watchedErrorCode">Error code counted in non-200 bodies, or null.</param>
     /// <param name="cancellationToken">Stops the run.</param>
+    /// <param name="partition">Worker i sends only requests i, i + connections, i + 2 connections, ... (each
+    /// request, e.g. each function, has one worker); otherwise every worker goes through all of them.</param>
     public static async Task<LoadRun> RunAsync(
         EndPoint endPoint, IReadOnlyList<byte[]> requests, int connections, TimeSpan warmup, TimeSpan duration,
-        string? watchedErrorCode, CancellationToken cancellationToken)
+        string? watchedErrorCode, CancellationToken cancellationToken, bool partition = false)
     {
+        if (partition && requests.Count < connections)
+        {
+            throw new ArgumentException("partitioning needs at least one request per connection");
+        }
         var clients = new LoadConnection[connections];
         for (var i = 0; i < connections; i++)
         {
@@ -39,7 +45,7 @@ public static class ClosedLoopRunner
         for (var i = 0; i < connections; i++)
         {
             tallies[i] = new LoadTally();
-            workers[i] = WorkAsync(clients[i], requests, i, tallies[i], measureStart, measureEnd, hard.Token);
+            workers[i] = WorkAsync(clients[i], requests, i, partition ? connections : 1, tallies[i], measureStart, measureEnd, hard.Token);
         }
         try
         {
@@ -61,11 +67,12 @@ public static class ClosedLoopRunner
     }
 
     private static async Task WorkAsync(
-        LoadConnection client, IReadOnlyList<byte[]> requests, int first, LoadTally tally, long measureStart, long measureEnd,
+        LoadConnection client, IReadOnlyList<byte[]> requests, int first, int step, LoadTally tally, long measureStart, long measureEnd,
         CancellationToken cancellationToken)
     {
         await Task.Yield();
-        var next = first % requests.Count;
+        first %= requests.Count;
+        var next = first;
         while (true)
         {
             var sent = Stopwatch.GetTimestamp();
@@ -79,9 +86,10 @@ public static class ClosedLoopRunner
             {
                 tally.Record(result, done - sent);
             }
-            if (++next == requests.Count)
+            next += step;
+            if (next >= requests.Count)
             {
-                next = 0;
+                next = step == 1 ? 0 : first;
             }
             if (result.Status == 0)
             {
