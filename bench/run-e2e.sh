@@ -119,5 +119,8 @@ FGS_HARNESS_COMMAND="$COMMAND" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DO
   --target "peer=127.0.0.1:$PEER_PORT:$PEER_PID" \
   --target "invoker=127.0.0.1:$INVOKER_PORT:$INVOKER_PID" \
   --invoker-bin "$INVOKER" --demo-dir "$DEMO" --pid-file "$TMP/harness.pids" --log-dir "$TMP" \
-  "${QUICK[@]}" "$@" > "$OUT/stdout.md"
+  "${QUICK[@]}" "$@" > "$OUT/stdout.md" &
+# In the background and waited for, so that a TERM to this script runs the trap at once.
+PIDS+=($!)
+wait $!
 echo "results in $OUT (summary.md)" >&2

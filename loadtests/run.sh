@@ -11,8 +11,12 @@ invoker/scripts/build.sh
 dotnet build loadtests/Fgs.LoadTests/Fgs.LoadTests.csproj -c Release --nologo -v quiet > /dev/null
 PORT=${FGS_LOADTEST_PORT:-18090}
 TMP=$(mktemp -d)
-INVOKER_PID=
+INVOKER_PID= RUNNER_PID=
 cleanup() {
+  if [ -n "$RUNNER_PID" ]; then
+    kill -TERM "$RUNNER_PID" 2> /dev/null || true
+    wait "$RUNNER_PID" 2> /dev/null || true
+  fi
   if [ -n "$INVOKER_PID" ]; then
     kill -TERM "$INVOKER_PID" 2> /dev/null || true
     wait "$INVOKER_PID" 2> /dev/null || true
@@ -25,4 +29,7 @@ artifacts/invoker/fgs-invoker serve --listen "127.0.0.1:$PORT" --data "$TMP/data
 INVOKER_PID=$!
 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 loadtests/Fgs.LoadTests/bin/Release/net10.0/Fgs.LoadTests \
   --endpoint "127.0.0.1:$PORT" --bootstrap artifacts/demo/echo-csharp/bootstrap \
-  --out "${FGS_LOADTEST_OUT:-loadtests/results}" "$@"
+  --out "${FGS_LOADTEST_OUT:-loadtests/results}" "$@" &
+# In the background and waited for, so that a TERM to this script runs the trap at once.
+RUNNER_PID=$!
+wait $RUNNER_PID

@@ -23,6 +23,8 @@ var pending = new ConcurrentDictionary<string, Invocation>(StringComparer.Ordina
 // Runtime API: the bootstraps long-poll for events and post outcomes.
 var runtimeBuilder = WebApplication.CreateSlimBuilder();
 runtimeBuilder.Logging.ClearProviders();
+// Parked long-polls never finish by themselves: do not wait the default 30 s for them at stop.
+runtimeBuilder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 runtimeBuilder.WebHost.UseUrls("http://" + runtimeAddress);
 var runtimeApi = runtimeBuilder.Build();
 runtimeApi.MapGet("/v1/runtime/invocation/request", async (HttpContext context, CancellationToken cancellationToken) =>
@@ -51,6 +53,7 @@ runtimeApi.MapPost("/v1/runtime/invocation/{kind}/{id}", async (string kind, str
 // Front door: the FunctionGraph sync invoke route.
 var frontBuilder = WebApplication.CreateSlimBuilder();
 frontBuilder.Logging.ClearProviders();
+frontBuilder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 frontBuilder.WebHost.UseUrls("http://" + frontAddress);
 var front = frontBuilder.Build();
 front.MapPost("/v2/{project}/fgs/functions/{urn}/invocations", async (string project, string urn, HttpContext context, CancellationToken cancellationToken) =>
@@ -85,4 +88,6 @@ if (bootstrap is not null)
 await front.StartAsync();
 Console.Out.WriteLine("kestrel peer (baseline) on http://" + frontAddress + ", runtime API " + runtimeAddress + ", " + instances + " runtime processes");
 await front.WaitForShutdownAsync();
+// Runtimes first: their parked GETs end with their connections, then the runtime API stops.
+runtimes.Dispose();
 await runtimeApi.StopAsync();

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Fgs.KestrelPeer;
 
-/// <summary>Starts the runtime bootstraps and drains their output; kills them on dispose.</summary>
+/// <summary>Starts the runtime bootstraps and drains their output; kills them on dispose (idempotent).</summary>
 public sealed class RuntimeProcesses : IDisposable
 {
     private readonly List<Process> _processes = [];
@@ -61,5 +61,6 @@ public sealed class RuntimeProcesses : IDisposable
             }
             process.Dispose();
         }
+        _processes.Clear();
     }
 }
