@@ -106,6 +106,7 @@ wait_http "http://127.0.0.1:$INVOKER_PORT$INVOKE_PATH"
 mkdir -p "$OUT"
 COMMAND="bench/run-e2e.sh $*"
 [ ${#QUICK[@]} -gt 0 ] && COMMAND="bench/run-e2e.sh --quick $*"
+[ -n "${FGS_E2E_OUT:-}" ] && COMMAND="FGS_E2E_OUT=$OUT $COMMAND"
 {
   echo "$COMMAND"
   echo "# git $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%FT%TZ), nproc $(nproc), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
