@@ -13,7 +13,7 @@ namespace Fgs.Harness.Load;
 public sealed class OpenLoopRunner
 {
     private readonly Lock _gate = new();
-    private readonly Stack<Slot> _idle = new();
+    private readonly Stack<OpenLoopSlot> _idle = new();
     private readonly Queue<long> _backlog = new();
     private readonly IReadOnlyList<byte[]> _requests;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,10 +39,10 @@ public sealed class OpenLoopRunner
         string? watchedErrorCode, CancellationToken cancellationToken)
     {
         var runner = new OpenLoopRunner(requests);
-        var slots = new Slot[connections];
+        var slots = new OpenLoopSlot[connections];
         for (var i = 0; i < connections; i++)
         {
-            slots[i] = new Slot(new LoadConnection(endPoint, watchedErrorCode), new LoadTally());
+            slots[i] = new OpenLoopSlot(new LoadConnection(endPoint, watchedErrorCode), new LoadTally());
             await slots[i].Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
             runner._idle.Push(slots[i]);
         }
@@ -88,7 +88,7 @@ public sealed class OpenLoopRunner
             {
                 PreciseSleep.Until(intended);
             }
-            Slot? slot = null;
+            OpenLoopSlot? slot = null;
             lock (_gate)
             {
                 if (_idle.Count > 0)
@@ -116,7 +116,7 @@ public sealed class OpenLoopRunner
         }
     }
 
-    private async Task RunAsync(Slot slot, long intended)
+    private async Task RunAsync(OpenLoopSlot slot, long intended)
     {
         while (true)
         {
@@ -153,6 +153,4 @@ public sealed class OpenLoopRunner
             }
         }
     }
-
-    private sealed record Slot(LoadConnection Connection, LoadTally Tally);
 }
