@@ -28,6 +28,15 @@ if (options is null)
     return 2;
 }
 
+// Socket completions run on the I/O thread rather than hopping to the thread pool: the invocation
+// path (front door, dispatch, runtime API) never blocks, and the blocking work (store writes,
+// process starts, /proc reads) moves to the pool explicitly. Measured: about twice the warm
+// throughput at concurrency 64 (bench/results). Must be set before the first socket exists.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 await using var host = new InvokerHost(options, TimeProvider.System, Log);
 try
 {

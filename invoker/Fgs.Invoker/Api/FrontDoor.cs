@@ -113,6 +113,12 @@ internal sealed class FrontDoor : IHttpHandler
 
         // /v2/{project_id}/fgs/functions[/{function_urn}[/{resource}]] and /v2/{project_id}/fgs/quotas
         var pathText = Encoding.ASCII.GetString(path);
+        if (!pathText.EndsWith("/invocations", StringComparison.Ordinal))
+        {
+            // Management operations write the store (fsync) and may take milliseconds: off the
+            // socket I/O thread, which serves every connection (socket completions run inline).
+            await Task.Yield();
+        }
         var segments = pathText.Split('/');
         if (segments is ["", "v2", { Length: > 0 } quotaProject, "fgs", "quotas"])
         {

@@ -349,6 +349,9 @@ internal sealed class InstanceManager : IAsyncDisposable
 
     private async ValueTask<LaunchResult> LaunchAsync(FunctionDefinition def, IInstanceEvents events, InstanceOutputSink sink, CancellationToken ct)
     {
+        // Unpacking code and starting a process block: off the socket I/O thread that may have
+        // brought the request (socket completions run inline, see Program).
+        await Task.Yield();
         lock (_gate)
         {
             if (_closed)
@@ -466,6 +469,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             {
                 i.SweepDeadlines(now);
                 i.MaybeHeartbeat(now);
+                i.SampleMemory(now);
             }
             if (_time.GetElapsedTime(_lastReclaim, now) >= ReclaimPeriod)
             {

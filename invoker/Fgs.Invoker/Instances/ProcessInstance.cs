@@ -39,6 +39,12 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private int _stopping;
     private InstanceCgroup? _cgroup;
     private long _oomKillsSeen;
+    // Resident memory of the tree, sampled by the heartbeat (at most once a second while the
+    // instance works) rather than on every invocation: walking /proc costs more than the rest of
+    // the invocation path together.
+    private volatile int _memoryUsedMb;
+    private long _memorySampledAt;
+    private volatile bool _workedSinceSample = true;
     private int _frozen; // 1 while paused by idle mode (cgroup freezer, or SIGSTOP without one)
 
     private volatile bool _dead;
@@ -207,6 +213,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         if (_spec.InitializerHandler is null)
         {
             _ready = true;
+            SampleMemory(_time.GetTimestamp());
             return LaunchResult.Ready(this);
         }
 
@@ -433,6 +440,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
     async ValueTask<bool> IHttpHandler.OnConnectedAsync(HttpConnectionInfo connection)
     {
+        // The peer check reads /proc (blocking file I/O): off the socket I/O thread.
+        await Task.Yield();
         try
         {
             await _spawned.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -552,7 +561,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         _servedFirstRequest = true;
         if (inv.Type is InvokeType.Sync or InvokeType.Async)
         {
-            WriteLog(inv, $"Start invoke request '{inv.RequestId}', version: {inv.VersionLabel}\n");
+            Span<byte> line = stackalloc byte[192];
+            if (System.Text.Unicode.Utf8.TryWrite(line, $"Start invoke request '{inv.RequestId}', version: {inv.VersionLabel}\n", out var written))
+            {
+                WriteLog(inv, line[..written]);
+            }
+            else
+            {
+                WriteLog(inv, $"Start invoke request '{inv.RequestId}', version: {inv.VersionLabel}\n");
+            }
         }
         var w = exchange.Output;
         exchange.StartResponse(200, inv.EventLength);
@@ -747,15 +764,44 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         var start = inv.DeliveredTimestamp == 0 ? now : inv.DeliveredTimestamp;
         var ms = _time.GetElapsedTime(start, now).TotalMilliseconds;
         var billed = Math.Max(1, (long)Math.Ceiling(ms));
-        var used = ProcessId > 0 ? ProcessTree.ResidentMegabytes(ProcessId) : 0;
+        var used = _memoryUsedMb;
         inv.MemoryUsedMb = used;
-        WriteLog(inv, string.Create(CultureInfo.InvariantCulture,
-            $"Finish invoke request '{inv.RequestId}', duration: {ms:0.000}ms, billing duration: {billed}ms, memory used: {used}MB, billing memory: {_spec.MemoryMb}MB\n"));
+        _workedSinceSample = true;
+        Span<byte> line = stackalloc byte[256];
+        if (System.Text.Unicode.Utf8.TryWrite(line, CultureInfo.InvariantCulture,
+                $"Finish invoke request '{inv.RequestId}', duration: {ms:0.000}ms, billing duration: {billed}ms, memory used: {used}MB, billing memory: {_spec.MemoryMb}MB\n",
+                out var written))
+        {
+            WriteLog(inv, line[..written]);
+        }
+        else
+        {
+            WriteLog(inv, string.Create(CultureInfo.InvariantCulture,
+                $"Finish invoke request '{inv.RequestId}', duration: {ms:0.000}ms, billing duration: {billed}ms, memory used: {used}MB, billing memory: {_spec.MemoryMb}MB\n"));
+        }
     }
 
-    private void WriteLog(Invocation inv, string text)
+    /// <summary>Refreshes the sampled resident memory of the instance's processes when it is due:
+    /// at most once a second, and only after the instance has worked since the last sample.
+    /// Called by the heartbeat sweep, off the invocation path.</summary>
+    public void SampleMemory(long nowTimestamp)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        if (ProcessId <= 0 || _dead || !_workedSinceSample
+            || (_memorySampledAt != 0 && _time.GetElapsedTime(_memorySampledAt, nowTimestamp) < MemorySamplePeriod))
+        {
+            return;
+        }
+        _workedSinceSample = false;
+        _memorySampledAt = nowTimestamp;
+        _memoryUsedMb = ProcessTree.ResidentMegabytes(_cgroup is { } cg && cg.Processes() is { Count: > 0 } pids ? pids : ProcessTree.Collect(ProcessId));
+    }
+
+    internal static readonly TimeSpan MemorySamplePeriod = TimeSpan.FromSeconds(1);
+
+    private void WriteLog(Invocation inv, string text) => WriteLog(inv, Encoding.UTF8.GetBytes(text));
+
+    private void WriteLog(Invocation inv, ReadOnlySpan<byte> bytes)
+    {
         inv.Log?.Append(bytes);
         _sink?.Write(this, inv.RequestId, bytes);
     }

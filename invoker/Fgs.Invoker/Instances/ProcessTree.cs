@@ -138,10 +138,13 @@ internal static class ProcessTree
     }
 
     /// <summary>Resident memory of the tree in MB (sum of VmRSS), 0 if unknown.</summary>
-    public static int ResidentMegabytes(int rootPid)
+    public static int ResidentMegabytes(int rootPid) => ResidentMegabytes(Collect(rootPid));
+
+    /// <summary>Resident memory of the given processes together, in MB (rounded up).</summary>
+    public static int ResidentMegabytes(List<int> pids)
     {
         long kb = 0;
-        foreach (var pid in Collect(rootPid))
+        foreach (var pid in pids)
         {
             try
             {
