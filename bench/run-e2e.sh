@@ -94,7 +94,7 @@ PIDS+=($!); FLOOR_PID=$!
 PIDS+=($!); PEER_PID=$!
 
 "$INVOKER" serve --listen "127.0.0.1:$INVOKER_PORT" --data "$TMP/invoker-data" --demo-dir "$DEMO" \
-  --keep-alive 600 > "$TMP/invoker.log" 2>&1 &
+  --keep-alive 600 ${FGS_E2E_INVOKER_ARGS:-} > "$TMP/invoker.log" 2>&1 &
 PIDS+=($!); INVOKER_PID=$!
 
 URN=urn:fss:cn-north-4:demo:function:default:echo-csharp:latest

@@ -90,6 +90,16 @@ internal sealed class CgroupHost
                 RemoveLeftovers(dir);
                 var mine = Join(dir, name);
                 Directory.CreateDirectory(mine);
+                if (c == "cpu")
+                {
+                    // Instances share CPU among themselves by memory size (their own cpu.shares);
+                    // as a whole they weigh as much as one busy thread per CPU, so that under
+                    // contention they are not squeezed into the share of a single thread next to
+                    // the invoker's own threads (which made their wake-ups, and so the tail
+                    // latency, wait behind the invoker's I/O).
+                    TryWrite(dir, "cpu.shares", (1024 * Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture));
+                    TryWrite(mine, "cpu.shares", (1024 * Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture));
+                }
                 if (File.Exists(Join(mine, "cgroup.procs")))
                 {
                     roots[i] = mine;

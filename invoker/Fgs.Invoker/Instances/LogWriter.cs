@@ -13,6 +13,9 @@ internal sealed class LogWriter
     private readonly SemaphoreSlim _signal = new(0);
     private int _signaled;
 
+    /// <summary>Longest a log line waits for its write (also the shortest gap between passes).</summary>
+    internal static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(5);
+
     private LogWriter()
     {
         new Thread(Loop) { IsBackground = true, Name = "function log writer" }.Start();
@@ -42,6 +45,9 @@ internal sealed class LogWriter
             {
                 sink.Flush();
             }
+            // At most one pass every few milliseconds: under load each pass writes many lines
+            // per function in one write, instead of one write (and a thread wake-up) per line.
+            Thread.Sleep(BatchInterval);
         }
     }
 }

@@ -109,6 +109,10 @@ internal sealed partial class OutputReactor
                 }
                 pipe?.ReadAvailable();
             }
+            // Coalesce wake-ups: output is read in batches at most about every millisecond. Exact
+            // attribution does not depend on it (a runtime's POST drains its pipes first), and a
+            // busy node is spared a thread wake-up per line of function output.
+            Thread.Sleep(1);
         }
     }
 
@@ -184,6 +188,12 @@ internal sealed partial class OutputReactor
                         {
                             // A log sink failing (disk full, closed) must not stop the reading of
                             // every instance's output; the bytes are dropped.
+                        }
+                        if (r < _buffer.Length)
+                        {
+                            // A short read empties a pipe: no second read just to be told EAGAIN
+                            // (this runs on every runtime POST). Later bytes wake the reactor.
+                            break;
                         }
                         continue;
                     }
