@@ -15,6 +15,26 @@ internal static class LoopbackPeers
     /// end is <paramref name="server"/>; 0 when not found.</summary>
     public static ulong FindClientInode(IPEndPoint client, IPEndPoint server)
     {
+        if (SockDiag.Available && SockDiag.FindInode(client, server) is { } found)
+        {
+            if (found != 0 || client.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                return found;
+            }
+            // A dual-stack client: its socket is IPv6 with IPv4-mapped addresses.
+            if (SockDiag.FindInode(new IPEndPoint(client.Address.MapToIPv6(), client.Port),
+                    new IPEndPoint(server.Address.MapToIPv6(), server.Port)) is { } mapped)
+            {
+                return mapped;
+            }
+        }
+        return FindInProc(client, server);
+    }
+
+    /// <summary>The same lookup by reading <c>/proc/net/tcp</c> and <c>/proc/net/tcp6</c> (where
+    /// netlink sock_diag is not available).</summary>
+    internal static ulong FindInProc(IPEndPoint client, IPEndPoint server)
+    {
         if (client.AddressFamily == AddressFamily.InterNetworkV6)
         {
             return Find("/proc/net/tcp6", client, server);

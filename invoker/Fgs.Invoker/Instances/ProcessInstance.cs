@@ -455,7 +455,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             return false;
         }
         var inode = LoopbackPeers.FindClientInode(connection.Remote, connection.Local);
-        if (inode == 0 || !ProcessTree.AnyOwnsSocket(ProcessTree.Collect(ProcessId), inode))
+        var processes = _cgroup?.Processes() is { Count: > 0 } inGroup ? inGroup : ProcessTree.Collect(ProcessId);
+        if (inode == 0 || !ProcessTree.AnyOwnsSocket(processes, inode))
         {
             _sink?.Note(this, $"refused a runtime API connection from {connection.Remote}: not a process of instance {Id}");
             return false;

@@ -68,6 +68,6 @@ internal static class Supervisor
         $"launcher: {(SpawnHelperPath is null ? "setsid (fgs-spawn missing: no cgroups or user switch)" : "fgs-spawn")}; " +
         $"process groups: {(SetsidPath is null ? "unavailable (setsid missing; trees killed by walking /proc)" : "setsid")}; " +
         $"process tree walk: {(CanWalkChildren ? "yes" : "no (kernel lacks /proc/PID/task/TID/children)")}; " +
-        "runtime API peer check: /proc/net/tcp + /proc/PID/fd; " +
+        "runtime API peer check: netlink sock_diag (else /proc/net/tcp) + /proc/PID/fd; " +
         $"#!/bin/sh bootstraps run under {(BashPath is not null && !IsBash("/bin/sh") ? "bash (as on FunctionGraph)" : "/bin/sh")}";
 }
