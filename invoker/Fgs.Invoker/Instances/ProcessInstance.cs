@@ -213,7 +213,6 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         if (_spec.InitializerHandler is null)
         {
             _ready = true;
-            SampleMemory(_time.GetTimestamp());
             return LaunchResult.Ready(this);
         }
 
