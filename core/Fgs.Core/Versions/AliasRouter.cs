@@ -84,19 +84,20 @@ public static class AliasRouter
         {
             return false;
         }
-        actual = actual.Trim();
+        // Spans throughout: this runs per request through an alias with rules, allocation-free.
+        var value = actual.AsSpan().Trim();
         if (string.Equals(rule.Op, VersionStrategyTerms.In, StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var item in rule.Value.Split(','))
+            foreach (var item in rule.Value.AsSpan().Split(','))
             {
-                if (string.Equals(item.Trim(), actual, StringComparison.Ordinal))
+                if (rule.Value.AsSpan(item).Trim().SequenceEqual(value))
                 {
                     return true;
                 }
             }
             return false;
         }
-        return string.Equals(rule.Value, actual, StringComparison.Ordinal);
+        return rule.Value.AsSpan().SequenceEqual(value);
     }
 
     /// <summary>The value of cookie <paramref name="name"/> in a <c>Cookie</c> header
@@ -108,13 +109,14 @@ public static class AliasRouter
         {
             return null;
         }
-        foreach (var pair in cookieHeader.Split(';'))
+        foreach (var range in cookieHeader.AsSpan().Split(';'))
         {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && pair.AsSpan(0, eq).Trim().SequenceEqual(name))
+            var pair = cookieHeader.AsSpan(range);
+            var eq = pair.IndexOf('=');
+            if (eq > 0 && pair[..eq].Trim().SequenceEqual(name))
             {
                 var value = pair[(eq + 1)..].Trim();
-                return value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
+                return (value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value).ToString();
             }
         }
         return null;
