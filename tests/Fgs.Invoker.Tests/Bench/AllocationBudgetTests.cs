@@ -154,6 +154,7 @@ public sealed class AllocationBudgetTests
         private static readonly FunctionCatalog Catalog = NewCatalog();
         private static readonly LogTail Tail = new();
         private static readonly (InstancePool Pool, Invocation Invocation) Warm = NewWarmPool();
+        private static readonly AdmissionSamples Admission = new();
 
         private static readonly ReadOnlySequence<byte> CurlGetNextBytes = Ascii(SampleRequests.CurlGetNext);
         private static readonly ReadOnlySequence<byte> GoGetNextBytes = Ascii(SampleRequests.GoGetNext);
@@ -178,6 +179,9 @@ public sealed class AllocationBudgetTests
             ["DispatchBenchmarks.DispatchWarm"] = DispatchWarm,
             ["DispatchBenchmarks.InvocationLifecycle"] = InvocationLifecycle,
             ["LogTailBenchmarks.Append100ByteLine"] = Append100ByteLine,
+            ["AdmissionBenchmarks.QuotaAcquireRelease"] = () => Admission.QuotaAcquireRelease() ? 1 : 0,
+            ["AdmissionBenchmarks.RouteWeightedAlias"] = () => Admission.RouteWeighted().Length,
+            ["AdmissionBenchmarks.RouteHeaderRuleAlias"] = () => Admission.RouteRuled() == "v2" ? 1 : 0,
         };
 
         private static long Parse(in ReadOnlySequence<byte> request) =>
