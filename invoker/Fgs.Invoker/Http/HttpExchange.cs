@@ -23,6 +23,12 @@ internal sealed class HttpExchange
     /// <summary>The parsed request head.</summary>
     public HttpRequestHead Head { get; } = new();
 
+    /// <summary>The current request's header by name (case-insensitive), as a delegate made once
+    /// per connection rather than a closure per request.</summary>
+    public Func<string, string?> HeaderLookup => _headerLookup ??= name => Head.GetHeaderString(name);
+
+    private Func<string, string?>? _headerLookup;
+
     /// <summary>The request body (Content-Length bodies point into the connection's input buffer).</summary>
     public ReadOnlySequence<byte> Body { get; set; }
 
