@@ -296,15 +296,19 @@ await step('list functions includes it', async () => {
   throw new Error(`${funcName} not listed`);
 });
 
+// The configuration the e2e function runs with after its update (dynamic memory on or off).
+const updatedConfig = (dynamicMemory = false) => new fg.UpdateFunctionConfigRequestBody()
+  .withFuncName(funcName)
+  .withRuntime(fg.UpdateFunctionConfigRequestBodyRuntimeEnum.CUSTOM)
+  .withHandler('bootstrap')
+  .withTimeout(60)
+  .withMemorySize(256)
+  .withUserData(JSON.stringify({ GREETING: 'hello-from-e2e' }))
+  .withDescription('updated by e2e')
+  .withEnableDynamicMemory(dynamicMemory);
+
 await step('update function config (timeout, memory, user_data, description)', async () => {
-  const body = new fg.UpdateFunctionConfigRequestBody()
-    .withFuncName(funcName)
-    .withRuntime(fg.UpdateFunctionConfigRequestBodyRuntimeEnum.CUSTOM)
-    .withHandler('bootstrap')
-    .withTimeout(60)
-    .withMemorySize(256)
-    .withUserData(JSON.stringify({ GREETING: 'hello-from-e2e' }))
-    .withDescription('updated by e2e');
+  const body = updatedConfig();
   const response = await client.updateFunctionConfig(new fg.UpdateFunctionConfigRequest().withFunctionUrn(funcUrn).withBody(body));
   assertEqual(response.timeout, 60, 'timeout');
   assertEqual(response.memory_size, 256, 'memory_size');
@@ -586,15 +590,7 @@ await step('reserved instances with idle mode and a scheduled policy (UpdateFunc
 });
 
 await step('dynamic memory: X-Cff-Instance-Memory picks the instance size; a size outside the list -> FSS.0406', async () => {
-  const config = (dynamic) => new fg.UpdateFunctionConfigRequestBody()
-    .withFuncName(funcName)
-    .withRuntime(fg.UpdateFunctionConfigRequestBodyRuntimeEnum.CUSTOM)
-    .withHandler('bootstrap')
-    .withTimeout(60)
-    .withMemorySize(256)
-    .withUserData(JSON.stringify({ GREETING: 'hello-from-e2e' }))
-    .withDescription('updated by e2e')
-    .withEnableDynamicMemory(dynamic);
+  const config = updatedConfig;
   const updated = await client.updateFunctionConfig(new fg.UpdateFunctionConfigRequest().withFunctionUrn(funcUrn).withBody(config(true)));
   assertEqual(updated.enable_dynamic_memory ?? updated.enableDynamicMemory, true, 'enable_dynamic_memory');
   const big = await client.invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(funcUrn)

@@ -39,16 +39,10 @@ public sealed class LoopbackPeersTests
     public async Task A_dual_stack_client_is_found_through_its_ipv4_mapped_socket()
     {
         using var client = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var server = (IPEndPoint)listener.LocalEndpoint;
-        await client.ConnectAsync(server);
-        using var accepted = await listener.AcceptSocketAsync();
-        var remote = (IPEndPoint)accepted.RemoteEndPoint!;
-        var local = (IPEndPoint)accepted.LocalEndPoint!;
+        var (remote, local, procInode) = await ConnectAsync(IPAddress.Loopback, client);
         var inode = LoopbackPeers.FindClientInode(remote, local);
         Assert.NotEqual(0UL, inode);
-        Assert.Equal(LoopbackPeers.FindInProc(remote, local), inode);
+        Assert.Equal(procInode, inode);
     }
 
     [Fact]
