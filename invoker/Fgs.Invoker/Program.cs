@@ -37,10 +37,17 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 
+// The data plane runs ahead of the functions it serves: its threads (created from this one,
+// which they inherit it from) at options.Nice, instances back at 0 (fgs-spawn resets it).
+var niceLine = Fgs.Invoker.Instances.Libc.SetPriority(0, 0, options.Nice) == 0
+    ? $"scheduling: invoker at nice {options.Nice}, instances at nice 0"
+    : $"scheduling: invoker and instances at the same priority (nice {options.Nice} not allowed: errno {Marshal.GetLastPInvokeError()})";
+
 await using var host = new InvokerHost(options, TimeProvider.System, Log);
 try
 {
     await host.StartAsync();
+    Log(niceLine);
 }
 catch (System.Net.Sockets.SocketException e)
 {

@@ -8,7 +8,9 @@
  *                  once per cgroup v1 hierarchy (memory, cpu, freezer, pids) or once for v2
  *   --uid/--gid    drop to this user and group (supplementary groups cleared)
  *
- * Then it becomes the leader of a new session and process group (setsid) and execs PROGRAM, so
+ * It also resets its scheduling priority to nice 0 (the invoker itself may run at a higher
+ * priority than the functions it serves). Then it becomes the leader of a new session and
+ * process group (setsid) and execs PROGRAM, so
  * the pid its parent sees is the bootstrap's own. On failure it prints one line naming the step
  * to stderr and exits 127 (the invoker reports it as a load failure).
  */
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -94,6 +97,8 @@ int main(int argc, char **argv)
     }
     if (setsid() < 0)
         return fail("setsid", NULL);
+    /* Raising the nice value back to 0 is always allowed; failure only means it stays as it was. */
+    (void)setpriority(PRIO_PROCESS, 0, 0);
     if (gid >= 0) {
         if (setgroups(0, NULL) != 0)
             return fail("setgroups", NULL);

@@ -34,6 +34,8 @@ internal static class CommandLine
                                   freezer; idle mode then pauses with SIGSTOP)
           --idle-freeze-after SEC a reserved instance in idle mode is paused after this long
                                   without work (default 1)
+          --nice N                scheduling priority of the invoker (default -5, as root);
+                                  instances always run at 0
         """;
 
     /// <summary>Parses <c>serve</c> options. Returns null and an error on bad input.</summary>
@@ -95,6 +97,11 @@ internal static class CommandLine
                         break;
                     case "--instance-user":
                         o.InstanceUser = ParseUser(Next());
+                        break;
+                    case "--nice":
+                        o.Nice = int.TryParse(Next(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var nice) && nice is >= -20 and <= 19
+                            ? nice
+                            : throw new FormatException("--nice needs a whole number from -20 to 19");
                         break;
                     case "--no-cgroups":
                         o.UseCgroups = false;

@@ -47,6 +47,10 @@ internal sealed class InvokerOptions
     /// root and 1003 can reach the data folder), "none" (the invoker's own user) or "UID:GID".</summary>
     public string InstanceUser { get; set; } = "auto";
 
+    /// <summary>Scheduling priority (nice value) of the invoker's threads; instances always run at
+    /// 0. Below 0 needs root; elsewhere the invoker keeps its own.</summary>
+    public int Nice { get; set; } = -5;
+
     /// <summary>Whether instances get cgroups (memory limit, CPU share, freezer) when the host has them.</summary>
     public bool UseCgroups { get; set; } = true;
 

@@ -25,6 +25,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Chown(string path, int owner, int group);
 
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    public static partial int SetPriority(int which, int who, int priority);
+
     [LibraryImport("libc", EntryPoint = "getuid")]
     public static partial int GetUid();
 
