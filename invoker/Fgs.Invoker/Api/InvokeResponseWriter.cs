@@ -38,8 +38,19 @@ internal static class InvokeResponseWriter
             failure = FgsErrors.LoadFailed(d);
         }
 
-        var body = new ArrayBufferWriter<byte>(256 + inv.ResultLength);
-        using (var w = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        // The envelope is built and copied out synchronously, so one buffer and one JSON writer
+        // per thread serve every response (no allocation per invocation in the steady state).
+        var body = t_body ??= new ArrayBufferWriter<byte>(1024);
+        body.ResetWrittenCount();
+        var w = t_json;
+        if (w is null)
+        {
+            w = t_json = new Utf8JsonWriter(body, EnvelopeOptions);
+        }
+        else
+        {
+            w.Reset(body);
+        }
         {
             w.WriteStartObject();
             w.WriteString("request_id"u8, inv.RequestId);
@@ -78,6 +89,7 @@ internal static class InvokeResponseWriter
                 w.WriteString("error_msg"u8, inv.FailureDetail ?? ff.ErrorMessage);
             }
             w.WriteEndObject();
+            w.Flush();
         }
 
         var output = exchange.Output;
@@ -101,8 +113,28 @@ internal static class InvokeResponseWriter
         }
         HttpResponseHeadWriter.WriteEndOfHead(output);
         output.Write(body.WrittenSpan);
+        if (body.Capacity > MaxRetainedEnvelopeBytes)
+        {
+            // A large result: do not keep its buffer alive for the thread's lifetime.
+            t_body = null;
+            t_json = null;
+        }
         return output.FlushAsync();
     }
+
+    private const int MaxRetainedEnvelopeBytes = 64 * 1024;
+
+    private static readonly JsonWriterOptions EnvelopeOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_body;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
 
     private static string ErrorType(InvocationStatus status) => status switch
     {
