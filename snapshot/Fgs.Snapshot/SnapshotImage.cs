@@ -6,6 +6,12 @@ namespace Fgs.Snapshot;
 /// <param name="CheckpointTime">How long the dump took.</param>
 public sealed record SnapshotImage(string Directory, long SizeBytes, TimeSpan CheckpointTime)
 {
+    /// <summary>The runtime API address file the dumped instance had open as fd 3 (each copy gets its own).</summary>
+    public string? AddressFile { get; init; }
+
+    /// <summary>The output file the dumped instance wrote stdout and stderr to (each copy gets its own).</summary>
+    public string? OutputFile { get; init; }
+
     /// <summary>Sums the sizes of the files in <paramref name="directory"/> (not recursive: CRIU writes a flat folder).</summary>
     public static long MeasureSize(string directory)
     {

@@ -16,6 +16,8 @@ public sealed class CriuDriver : ICheckpointer
     // costs a little per thread and works everywhere.
     private const string NoBreakpointsFault = "130";
 
+    private const int FirstInheritedFd = 5;
+
     private readonly CriuCommand _command;
     private readonly bool _useBreakpoints;
 
@@ -111,8 +113,12 @@ public sealed class CriuDriver : ICheckpointer
         try
         {
             // CRIU takes the replacement files as open descriptors of its own process; a shell
-            // opens them (fd 10 and up) and execs CRIU, so the driver needs no fd plumbing.
+            // opens them (fd 5 to 9: /bin/sh may take single digits only) and execs CRIU, so the
+            // driver needs no fd plumbing.
+            if (options.Files.Count > 9 - FirstInheritedFd + 1)
+                throw new ArgumentException($"at most {9 - FirstInheritedFd + 1} inherited files", nameof(options));
             var script = new StringBuilder("exec \"$@\"");
+            var prologue = new StringBuilder();
             var criuArgs = new List<string>
             {
                 "restore", "-D", image.Directory, "-o", log, "-v2", "--restore-detached", "--pidfile", pidFile, "--tcp-close",
@@ -121,14 +127,15 @@ public sealed class CriuDriver : ICheckpointer
             for (var i = 0; i < options.Files.Count; i++)
             {
                 var file = options.Files[i];
-                var fd = 10 + i;
-                // The paths come in as positional parameters $1..$N, so they need no quoting.
-                script.Append(CultureInfo.InvariantCulture, $" {fd}{(file.Write ? ">>" : "<")}\"${{{i + 1}}}\"");
+                var fd = FirstInheritedFd + i;
+                // The paths come in as positional parameters $1..$N (saved before the shift), so they need no quoting.
+                prologue.Append(CultureInfo.InvariantCulture, $"f{i}=${{{i + 1}}}; ");
+                script.Append(CultureInfo.InvariantCulture, $" {fd}{(file.Write ? ">>" : "<")}\"$f{i}\"");
                 shellArgs.Add(file.Path);
                 criuArgs.Add("--inherit-fd");
                 criuArgs.Add($"fd[{fd}]:{file.CheckpointPath.TrimStart('/')}");
             }
-            script.Insert(0, $"shift {options.Files.Count}; ");
+            script.Insert(0, prologue.Append(CultureInfo.InvariantCulture, $"shift {options.Files.Count}; ").ToString());
             var all = new List<string> { "-c", script.ToString(), "sh" };
             all.AddRange(shellArgs);
             all.Add(_command.FileName);

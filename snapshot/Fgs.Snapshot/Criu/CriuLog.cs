@@ -34,6 +34,8 @@ public static class CriuLog
     public static string Describe(string action, int exitCode, string? logText, string commandOutput, int limit = 4)
     {
         var errors = logText is null ? [] : Errors(logText);
+        if (errors.Count == 0)
+            errors = Errors(commandOutput);
         string detail;
         if (errors.Count > 0)
             detail = string.Join("; ", errors.Take(limit));

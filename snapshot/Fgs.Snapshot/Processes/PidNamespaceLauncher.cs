@@ -10,7 +10,9 @@ namespace Fgs.Snapshot.Processes;
 /// shared, so copies see the same files. File descriptor 3 is open on a file holding the runtime API
 /// address (<see cref="AddressFd"/>): a restored copy is handed its own file there, and re-reads
 /// <c>/proc/self/fd/3</c> when it reconnects. Stdout and stderr go to a file, which a copy also gets
-/// its own of.
+/// its own of. Stdin is a pipe whose write end the caller holds (<see cref="System.Diagnostics.Process.StandardInput"/>):
+/// at a checkpoint the runtime closes its sockets and blocks reading it; a restored copy reads
+/// end-of-file at once, and the original wakes when the caller closes it.
 /// </summary>
 public static class PidNamespaceLauncher
 {
@@ -24,11 +26,13 @@ public static class PidNamespaceLauncher
         var psi = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
+            // Stdin is a pipe this process holds: the runtime parks on it at a checkpoint.
+            RedirectStandardInput = true,
             WorkingDirectory = launch.WorkingDirectory,
         };
         // The shell opens the files (paths as positional parameters, no quoting) and execs unshare.
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"a=$1; o=$2; shift 2; exec unshare --pid --fork --kill-child setsid \"$@\" {AddressFd}<\"$a\" >>\"$o\" 2>&1 </dev/null");
+        psi.ArgumentList.Add($"a=$1; o=$2; shift 2; exec unshare --pid --fork --kill-child setsid \"$@\" {AddressFd}<\"$a\" >>\"$o\" 2>&1");
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(launch.AddressFile);
         psi.ArgumentList.Add(launch.OutputFile);
@@ -76,6 +80,70 @@ public static class PidNamespaceLauncher
         {
             return null;
         }
+    }
+
+    /// <summary>Waits until no process of the tree under <paramref name="rootPid"/> holds a TCP socket: the
+    /// runtime has answered its <c>checkpoint</c> event and parked. CRIU cannot carry TCP sockets on
+    /// every kernel, so a dump starts only then.</summary>
+    public static async Task WaitUntilNoSocketsAsync(int rootPid, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (HoldsTcpSocket(rootPid, TcpInodes(rootPid)))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new TimeoutException($"process tree {rootPid} still holds a TCP socket");
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static HashSet<string> TcpInodes(int pid)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "tcp", "tcp6" })
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{pid}/net/{table}").Skip(1))
+                {
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length > 9)
+                        inodes.Add(fields[9]);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return inodes;
+    }
+
+    private static bool HoldsTcpSocket(int pid, HashSet<string> tcpInodes)
+    {
+        try
+        {
+            foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+            {
+                var target = new FileInfo(fd).LinkTarget;
+                if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && tcpInodes.Contains(target["socket:[".Length..^1]))
+                    return true;
+            }
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                var children = File.ReadAllText(Path.Combine(task, "children"));
+                foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && HoldsTcpSocket(c, tcpInodes))
+                        return true;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return false;
     }
 
     /// <summary>Whether <paramref name="pid"/> is alive (not gone and not a zombie).</summary>
