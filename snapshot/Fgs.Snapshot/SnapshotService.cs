@@ -122,6 +122,10 @@ public sealed class SnapshotService
                     new InheritedFile(image.OutputFile, outputFile, Write: true),
                 ],
             }, cancellationToken).ConfigureAwait(false);
+            // criu exits 0 once the copy runs; a copy killed at once (a restored parent-death
+            // signal, a crash on the first instruction) is a failed restore, not a copy to use.
+            if (!Processes.PidNamespaceLauncher.IsAlive(restored.Pid))
+                return Fail(key, $"criu restore exited 0 but the restored process {restored.Pid} died at once");
             return RestoreOutcome.Restored(restored);
         }
         catch (CheckpointException e)

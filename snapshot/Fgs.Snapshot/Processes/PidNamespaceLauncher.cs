@@ -13,6 +13,10 @@ namespace Fgs.Snapshot.Processes;
 /// its own of. Stdin is a pipe whose write end the caller holds (<see cref="System.Diagnostics.Process.StandardInput"/>):
 /// at a checkpoint the runtime closes its sockets and blocks reading it; a restored copy reads
 /// end-of-file at once, and the original wakes when the caller closes it.
+/// <para>The namespace init gets no parent-death signal (no <c>unshare --kill-child</c>): CRIU saves
+/// and restores <c>PR_SET_PDEATHSIG</c>, and a restored copy's parent is the <c>criu restore</c>
+/// process, which exits as soon as the copy runs, so every copy would be killed at once. An instance
+/// is stopped with <see cref="KillNamespace"/> instead.</para>
 /// </summary>
 public static class PidNamespaceLauncher
 {
@@ -32,7 +36,7 @@ public static class PidNamespaceLauncher
         };
         // The shell opens the files (paths as positional parameters, no quoting) and execs unshare.
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"a=$1; o=$2; shift 2; exec unshare --pid --fork --kill-child setsid \"$@\" {AddressFd}<\"$a\" >>\"$o\" 2>&1");
+        psi.ArgumentList.Add($"a=$1; o=$2; shift 2; exec unshare --pid --fork setsid \"$@\" {AddressFd}<\"$a\" >>\"$o\" 2>&1");
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(launch.AddressFile);
         psi.ArgumentList.Add(launch.OutputFile);

@@ -16,7 +16,7 @@ public sealed class CheckpointRestoreTests
         Assert.Equal(driver is not null, capability.Available);
     }
 
-    [Theory(Skip = "Known defect: the JVM and .NET copies restore (criu exits 0) but do not reconnect to their runtime API after the parked read; see docs/snapshots.md.")]
+    [Theory]
     [InlineData("java")]
     [InlineData("dotnet")]
     public async Task Restored_copies_run_the_restore_hook_and_serve_at_once(string runtime)
