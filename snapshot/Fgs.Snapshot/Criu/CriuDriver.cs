@@ -50,7 +50,10 @@ public sealed class CriuDriver : ICheckpointer
             var driver = new CriuDriver(candidate);
             var capability = await driver.CheckAsync(cancellationToken).ConfigureAwait(false);
             if (capability.Available)
-                return (driver, capability);
+            {
+                var cache = await KerndatCache.EnsureAsync(candidate, cancellationToken).ConfigureAwait(false);
+                return (driver, capability with { Reason = $"{capability.Reason} ({cache})" });
+            }
             reasons.Add($"{candidate.Origin}: {capability.Reason}");
         }
         return (null, new CheckpointCapability(false, null, string.Join("; ", reasons)));
@@ -174,8 +177,11 @@ public sealed class CriuDriver : ICheckpointer
             .ExecuteBufferedAsync(cancellationToken).Task;
     }
 
-    private Dictionary<string, string?> Environment() =>
-        _useBreakpoints ? [] : new Dictionary<string, string?> { ["CRIU_FAULT"] = NoBreakpointsFault };
+    private Dictionary<string, string?> Environment() => CriuEnvironment(_useBreakpoints);
+
+    /// <summary>The environment a CRIU run gets (the no-breakpoints fault unless breakpoints are allowed).</summary>
+    internal static Dictionary<string, string?> CriuEnvironment(bool useBreakpoints) =>
+        useBreakpoints ? [] : new Dictionary<string, string?> { ["CRIU_FAULT"] = NoBreakpointsFault };
 
     private static string? ReadLog(string path)
     {

@@ -31,6 +31,9 @@ internal sealed class LiveInstance : IAsyncDisposable
     /// <summary>From start (or restore) to answering its first hook (init or restore).</summary>
     public TimeSpan ReadyAfter { get; }
 
+    /// <summary>How long <c>criu restore</c> took (zero for a cold start).</summary>
+    public TimeSpan CriuRestoreTime { get; private init; }
+
     public PreparedInstance Prepared => new(RootPid, AddressFile, OutputFile);
 
     /// <summary>Starts the function in its own PID namespace and runs its initializer.</summary>
@@ -87,7 +90,7 @@ internal sealed class LiveInstance : IAsyncDisposable
         var instance = new LiveInstance(api, outcome.Process.Pid, address, output, TimeSpan.Zero);
         var (error, body) = await api.InvokeAsync("restore", """{"restore":"hook"}""", s_timeout);
         Assert.False(error, "restore hook failed: " + body);
-        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started));
+        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started)) { CriuRestoreTime = outcome.Process.Elapsed };
     }
 
     /// <summary>Sends the checkpoint event and waits until the runtime has parked without sockets.</summary>
