@@ -13,8 +13,10 @@ public sealed class SnapshotInstancesTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task A_version_snapshot_restores_two_copies_that_run_the_restore_hook_and_serve_at_once()
+    [Theory]
+    [InlineData("java")]
+    [InlineData("dotnet")]
+    public async Task A_version_snapshot_restores_two_copies_that_run_the_restore_hook_and_serve_at_once(string runtime)
     {
         var ct = TestContext.Current.CancellationToken;
         var root = FindRepoRoot();
@@ -27,7 +29,7 @@ public sealed class SnapshotInstancesTests
         var folder = Path.Combine(Path.GetTempPath(), "fgs-invoker-snap-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var spec = Spec(root, folder);
+            var spec = Spec(root, folder, runtime);
             const string key = "test/default/slow:1";
             var status = await snapshots.MakeAsync(key, spec, ct);
             Assert.True(status.State == SnapshotState.Ready, $"snapshot {status.State}: {status.Reason}");
@@ -52,6 +54,7 @@ public sealed class SnapshotInstancesTests
                 Assert.False(answers[i].Error, Encoding.UTF8.GetString(answers[i].Body));
                 using var doc = JsonDocument.Parse(answers[i].Body);
                 var answer = doc.RootElement;
+                Assert.Equal(runtime, answer.GetProperty("runtime").GetString());
                 Assert.True(answer.GetProperty("initialized").GetBoolean());
                 Assert.Equal(1, answer.GetProperty("restores").GetInt32());
                 Assert.Equal(1, answer.GetProperty("pid").GetInt32());
@@ -78,7 +81,7 @@ public sealed class SnapshotInstancesTests
         var folder = Path.Combine(Path.GetTempPath(), "fgs-invoker-snap-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var (copy, reason) = await snapshots.TryRestoreAsync("test/default/none:1", Spec(root, folder), s_timeout, ct);
+            var (copy, reason) = await snapshots.TryRestoreAsync("test/default/none:1", Spec(root, folder, "dotnet"), s_timeout, ct);
             Assert.Null(copy);
             Assert.False(string.IsNullOrEmpty(reason));
         }
@@ -90,9 +93,9 @@ public sealed class SnapshotInstancesTests
         }
     }
 
-    private static InstanceSpec Spec(string root, string folder)
+    private static InstanceSpec Spec(string root, string folder, string runtime)
     {
-        var bootstrap = SlowInitBootstrap(root);
+        var bootstrap = runtime == "java" ? Path.Combine(root, "snapshot", "runtimes", "java", "bootstrap") : SlowInitBootstrap(root);
         return new InstanceSpec
         {
             FunctionUrn = "urn:fss:test:default:function:default:slow:1",
@@ -110,6 +113,7 @@ public sealed class SnapshotInstancesTests
                 ["INIT_MILLIS"] = "200",
                 ["DOTNET_CLI_HOME"] = folder,
                 ["DOTNET_NOLOGO"] = "1",
+                ["RUNTIME_HANDLER"] = "fgs.examples.SlowInit",
             },
         };
     }
