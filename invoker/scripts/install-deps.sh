@@ -2,7 +2,8 @@
 # Installs what this project needs and a fresh Debian machine may lack. Idempotent, and does
 # nothing (needs no network) once everything is present.
 #   install-deps.sh run    what ./run.sh needs: the .NET SDK, a native toolchain for Native AOT, curl, python3
-#   install-deps.sh test   plus what the tests need: Go, a JDK, Node.js and npm
+#   install-deps.sh test   plus what the tests need: Go, a JDK, Node.js and npm, and CRIU for
+#                          snapshot tests (install-criu.sh; skipped tests say why when it fails)
 set -euo pipefail
 
 need=()
@@ -32,4 +33,9 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
+fi
+
+if [ "${1:-run}" = test ]; then
+  # CRIU is optional: without it snapshot tests are skipped with the reason.
+  "$(dirname "${BASH_SOURCE[0]}")/install-criu.sh" > /dev/null || echo "CRIU set-up failed; snapshot tests will be skipped" >&2
 fi

@@ -9,10 +9,11 @@ public interface ICheckpointer
     /// <summary>Checks what the host supports (kernel features, tool version).</summary>
     Task<CheckpointCapability> CheckAsync(CancellationToken cancellationToken);
 
-    /// <summary>Dumps the process tree rooted at <paramref name="rootPid"/> into <paramref name="imageDirectory"/>
-    /// (the tree is left stopped or killed, per <paramref name="leaveRunning"/>).</summary>
-    Task<SnapshotImage> DumpAsync(int rootPid, string imageDirectory, bool leaveRunning, CancellationToken cancellationToken);
+    /// <summary>Dumps the process tree rooted at <paramref name="rootPid"/> into <paramref name="imageDirectory"/>.
+    /// Throws <see cref="CheckpointException"/> with the tool's errors when the dump fails.</summary>
+    Task<SnapshotImage> DumpAsync(int rootPid, string imageDirectory, DumpOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Restores one copy of <paramref name="image"/>; returns the restored root's process id.</summary>
-    Task<int> RestoreAsync(SnapshotImage image, CancellationToken cancellationToken);
+    /// <summary>Restores one copy of <paramref name="image"/> in a fresh PID namespace.
+    /// Throws <see cref="CheckpointException"/> with the tool's errors when the restore fails.</summary>
+    Task<RestoredProcess> RestoreAsync(SnapshotImage image, RestoreOptions options, CancellationToken cancellationToken);
 }

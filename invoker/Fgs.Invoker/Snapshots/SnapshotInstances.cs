@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text;
+using Fgs.Invoker.Instances;
+using Fgs.Snapshot;
+using Fgs.Snapshot.Lifecycle;
+using Fgs.Snapshot.Processes;
+
+namespace Fgs.Invoker.Snapshots;
+
+/// <summary>
+/// Makes snapshots of function versions and restores copies of them, each with its own runtime
+/// API, on top of <see cref="SnapshotService"/>. Making: the version's bootstrap starts as a
+/// namespace init (<see cref="PidNamespaceLauncher"/>), gets its <c>init</c> event, then a
+/// <c>checkpoint</c> event, and is dumped once it holds no TCP socket. Restoring: a copy gets its own
+/// address and output files, then a <c>restore</c> event (the function's restore hook) before it
+/// serves. When a copy cannot be had, the caller gets the reason and cold starts.
+/// </summary>
+internal sealed class SnapshotInstances
+{
+    private static readonly TimeSpan s_startupAllowance = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_checkpointTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SnapshotService _service;
+
+    public SnapshotInstances(SnapshotService service) => _service = service;
+
+    /// <summary>The snapshot service underneath.</summary>
+    public SnapshotService Service => _service;
+
+    /// <summary>Makes the snapshot of <paramref name="key"/> from <paramref name="spec"/>; returns its final status.</summary>
+    public Task<SnapshotStatus> MakeAsync(string key, InstanceSpec spec, CancellationToken cancellationToken) =>
+        _service.MakeAsync(key, async ct =>
+        {
+            var original = await LaunchAsync(spec, ct).ConfigureAwait(false);
+            var made = false;
+            try
+            {
+                var initBody = Encoding.UTF8.GetBytes("{\"initializer\":\"" + JsonText(spec.InitializerHandler ?? "") + "\"}");
+                var (initError, initAnswer) = await original.InvokeAsync("init", initBody, spec.InitializerTimeout + s_startupAllowance, ct).ConfigureAwait(false);
+                if (initError)
+                    throw new InvalidOperationException("the initializer failed: " + Encoding.UTF8.GetString(initAnswer));
+                var (parkError, parkAnswer) = await original.InvokeAsync("checkpoint", "{}"u8.ToArray(), s_checkpointTimeout, ct).ConfigureAwait(false);
+                if (parkError)
+                    throw new InvalidOperationException("the checkpoint event failed: " + Encoding.UTF8.GetString(parkAnswer));
+                await PidNamespaceLauncher.WaitUntilNoSocketsAsync(original.RootPid, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                made = true;
+                return new PreparedInstance(original.RootPid, original.AddressFile, original.OutputFile);
+            }
+            catch (TimeoutException e)
+            {
+                throw new InvalidOperationException($"the instance did not get ready for its checkpoint ({e.Message}); output: {original.OutputTail()}", e);
+            }
+            finally
+            {
+                // The service kills the namespace after the dump; the API is no longer needed either way.
+                if (!made)
+                    await original.DisposeAsync().ConfigureAwait(false);
+                else
+                    await original.Api.DisposeAsync().ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    /// <summary>Restores a copy of <paramref name="key"/> for <paramref name="spec"/> and runs its
+    /// restore hook. Returns the copy, or null and why (the caller cold starts).</summary>
+    public async Task<(SnapshotCopy? Copy, string? Reason)> TryRestoreAsync(string key, InstanceSpec spec, TimeSpan restoreHookTimeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (folder, address, output) = CreateFiles(spec);
+        var api = new SnapshotRuntimeApi();
+        await File.WriteAllTextAsync(address, api.Address, cancellationToken).ConfigureAwait(false);
+        var outcome = await _service.TryRestoreAsync(key, address, output, cancellationToken).ConfigureAwait(false);
+        if (outcome.Process is null)
+        {
+            await api.DisposeAsync().ConfigureAwait(false);
+            return (null, outcome.ColdStartReason);
+        }
+        api.SetRoot(outcome.Process.Pid);
+        var copy = new SnapshotCopy(api, outcome.Process.Pid, folder, address, output, launcher: null);
+        try
+        {
+            var (error, answer) = await copy.InvokeAsync("restore", "{}"u8.ToArray(), restoreHookTimeout, cancellationToken).ConfigureAwait(false);
+            if (!error)
+            {
+                return (new SnapshotCopy(api, copy.RootPid, folder, address, output, launcher: null)
+                {
+                    ReadyAfter = Stopwatch.GetElapsedTime(started),
+                }, null);
+            }
+            await copy.DisposeAsync().ConfigureAwait(false);
+            return (null, "the restore hook failed: " + Encoding.UTF8.GetString(answer));
+        }
+        catch (TimeoutException)
+        {
+            var tail = copy.OutputTail();
+            await copy.DisposeAsync().ConfigureAwait(false);
+            return (null, $"the restored copy did not answer its restore event within {restoreHookTimeout.TotalSeconds:0.###} s; output: {tail}");
+        }
+    }
+
+    private static async Task<SnapshotCopy> LaunchAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var (folder, address, output) = CreateFiles(spec);
+        var api = new SnapshotRuntimeApi();
+        await File.WriteAllTextAsync(address, api.Address, cancellationToken).ConfigureAwait(false);
+        var environment = new Dictionary<string, string>(spec.Environment)
+        {
+            // A runtime that ignores RUNTIME_API_ADDR_FD still reaches the original this way.
+            ["RUNTIME_API_ADDR"] = api.Address,
+            ["HOME"] = folder,
+            ["TMPDIR"] = folder,
+        };
+        Process? launcher = null;
+        try
+        {
+            launcher = PidNamespaceLauncher.Start(new NamespacedLaunch
+            {
+                FileName = spec.Bootstrap,
+                Arguments = [],
+                WorkingDirectory = spec.CodeRoot,
+                AddressFile = address,
+                OutputFile = output,
+                Environment = environment,
+            });
+            var root = await PidNamespaceLauncher.WaitForNamespaceInitAsync(launcher.Id, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            api.SetRoot(root);
+            return new SnapshotCopy(api, root, folder, address, output, launcher);
+        }
+        catch
+        {
+            launcher?.Dispose();
+            await api.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static (string Folder, string Address, string Output) CreateFiles(InstanceSpec spec)
+    {
+        var folder = Path.Combine(spec.InstancesRoot, "s-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        var output = Path.Combine(folder, "output.log");
+        File.WriteAllText(output, "");
+        return (folder, Path.Combine(folder, "runtime-api"), output);
+    }
+
+    private static string JsonText(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+}

@@ -1,0 +1,28 @@
+using Fgs.Snapshot;
+using Fgs.Snapshot.Criu;
+using Fgs.Snapshot.Images;
+using Fgs.Snapshot.Lifecycle;
+
+namespace Fgs.Invoker.Snapshots;
+
+/// <summary>Sets up snapshots for one invoker: finds a usable CRIU (system first, then the local
+/// prefix), logs the capability with its reason, and creates the image store and lifecycle. A host
+/// without CRIU gets a service that always answers "cold start", with the reason.</summary>
+internal static class SnapshotSupport
+{
+    /// <summary>The image store's default budget (tmpfs memory).</summary>
+    public const long DefaultBudgetBytes = 2L << 30;
+
+    /// <summary>Detects CRIU and creates the snapshot instances of this invoker. Never throws for an
+    /// unusable host: the capability says why.</summary>
+    public static async Task<SnapshotInstances> StartAsync(TimeProvider time, Action<string> log, string? criuPrefix = null,
+        long budgetBytes = DefaultBudgetBytes, CancellationToken cancellationToken = default)
+    {
+        var (driver, capability) = await CriuDriver.DetectAsync(CriuLocator.FindCandidates(prefix: criuPrefix), cancellationToken).ConfigureAwait(false);
+        log(capability.Available
+            ? $"snapshots: available ({capability.Tool}; {capability.Reason})"
+            : $"snapshots: unavailable, instances cold start ({capability.Reason})");
+        var images = new SnapshotImageStore(Path.Combine(SnapshotImageStore.DefaultRoot, "invoker-" + Environment.ProcessId), budgetBytes);
+        return new SnapshotInstances(new SnapshotService(driver, capability, images, new SnapshotRegistry(time)));
+    }
+}

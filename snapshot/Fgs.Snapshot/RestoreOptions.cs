@@ -1,0 +1,16 @@
+namespace Fgs.Snapshot;
+
+/// <summary>How one copy is restored.</summary>
+public sealed record RestoreOptions
+{
+    /// <summary>Files the copy gets in place of the files it had open at the checkpoint (its own
+    /// runtime API address file, its own output files).</summary>
+    public IReadOnlyList<InheritedFile> Files { get; init; } = [];
+
+    /// <summary>Where CRIU writes the restored root's process id; a fresh file in the image's
+    /// work folder when null.</summary>
+    public string? PidFile { get; init; }
+
+    /// <summary>Where CRIU writes its restore log; next to the pid file when null.</summary>
+    public string? LogFile { get; init; }
+}

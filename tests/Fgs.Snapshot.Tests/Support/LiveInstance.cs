@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Fgs.Snapshot.Processes;
+
+namespace Fgs.Snapshot.Tests.Support;
+
+/// <summary>A running instance of a <see cref="TestFunction"/> (cold started or restored) with its own runtime API.</summary>
+internal sealed class LiveInstance : IAsyncDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    private Process? _launcher;
+
+    private LiveInstance(TestRuntimeApi api, int rootPid, string addressFile, string outputFile, TimeSpan ready)
+    {
+        Api = api;
+        RootPid = rootPid;
+        AddressFile = addressFile;
+        OutputFile = outputFile;
+        ReadyAfter = ready;
+    }
+
+    public TestRuntimeApi Api { get; }
+
+    public int RootPid { get; }
+
+    public string AddressFile { get; }
+
+    public string OutputFile { get; }
+
+    /// <summary>From start (or restore) to answering its first hook (init or restore).</summary>
+    public TimeSpan ReadyAfter { get; }
+
+    /// <summary>How long <c>criu restore</c> took (zero for a cold start).</summary>
+    public TimeSpan CriuRestoreTime { get; private init; }
+
+    public PreparedInstance Prepared => new(RootPid, AddressFile, OutputFile);
+
+    /// <summary>Starts the function in its own PID namespace and runs its initializer.</summary>
+    public static async Task<LiveInstance> ColdStartAsync(TestFunction function, string folder, int initMillis = 1000)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var api = new TestRuntimeApi();
+        var (address, output) = Files(folder, api);
+        var unshare = PidNamespaceLauncher.Start(new NamespacedLaunch
+        {
+            FileName = function.Bootstrap,
+            Arguments = function.Arguments,
+            WorkingDirectory = folder,
+            AddressFile = address,
+            OutputFile = output,
+            Environment = new Dictionary<string, string>
+            {
+                ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+                ["HOME"] = folder,
+                ["TMPDIR"] = folder,
+                ["LANG"] = "C.UTF-8",
+                ["INIT_MILLIS"] = initMillis.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["DOTNET_CLI_HOME"] = folder,
+                ["DOTNET_NOLOGO"] = "1",
+            },
+        });
+        var root = await PidNamespaceLauncher.WaitForNamespaceInitAsync(unshare.Id, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var instance = new LiveInstance(api, root, address, output, TimeSpan.Zero) { _launcher = unshare };
+        try
+        {
+            var (error, body) = await api.InvokeAsync("init", """{"initializer":"init"}""", s_timeout);
+            Assert.False(error, "initializer failed: " + body + "\n" + instance.Output());
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
+        return new LiveInstance(api, root, address, output, Stopwatch.GetElapsedTime(started)) { _launcher = unshare };
+    }
+
+    /// <summary>Restores a copy of <paramref name="key"/>'s snapshot and delivers its restore event.</summary>
+    public static async Task<LiveInstance?> RestoreAsync(SnapshotService service, string key, string folder)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var api = new TestRuntimeApi();
+        var (address, output) = Files(folder, api);
+        var outcome = await service.TryRestoreAsync(key, address, output, CancellationToken.None);
+        if (outcome.Process is null)
+        {
+            await api.DisposeAsync();
+            return null;
+        }
+        var instance = new LiveInstance(api, outcome.Process.Pid, address, output, TimeSpan.Zero);
+        var (error, body) = await api.InvokeAsync("restore", """{"restore":"hook"}""", s_timeout);
+        Assert.False(error, "restore hook failed: " + body);
+        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started)) { CriuRestoreTime = outcome.Process.Elapsed };
+    }
+
+    /// <summary>Sends the checkpoint event and waits until the runtime has parked without sockets.</summary>
+    public async Task<PreparedInstance> ParkAsync()
+    {
+        var (error, body) = await Api.InvokeAsync("checkpoint", "{}", s_timeout);
+        Assert.False(error, "checkpoint event failed: " + body);
+        await PidNamespaceLauncher.WaitUntilNoSocketsAsync(RootPid, TimeSpan.FromSeconds(10), CancellationToken.None);
+        return Prepared;
+    }
+
+    public async Task<JsonElement> InvokeAsync(string evt = """{"n":1}""")
+    {
+        var (error, body) = await Api.InvokeAsync("sync", evt, s_timeout);
+        Assert.False(error, "invocation failed: " + body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public string Output() => File.Exists(OutputFile) ? File.ReadAllText(OutputFile) : "";
+
+    public async ValueTask DisposeAsync()
+    {
+        PidNamespaceLauncher.KillNamespace(RootPid);
+        _launcher?.Dispose();
+        await Api.DisposeAsync();
+    }
+
+    private static (string Address, string Output) Files(string folder, TestRuntimeApi api)
+    {
+        Directory.CreateDirectory(folder);
+        var address = Path.Combine(folder, "runtime-api-" + Guid.NewGuid().ToString("N")[..8]);
+        File.WriteAllText(address, api.Address);
+        var output = Path.Combine(folder, "output-" + Guid.NewGuid().ToString("N")[..8] + ".log");
+        File.WriteAllText(output, "");
+        return (address, output);
+    }
+}
