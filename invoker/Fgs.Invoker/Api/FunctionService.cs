@@ -163,6 +163,7 @@ internal sealed class FunctionService
 
     public ApiResult Create(string projectId, ReadOnlySequence<byte> body)
     {
+        _instances.MemoryTrim.NoteUpload(body.Length);
         if (!TryRead(body, FgsJsonContext.Default.CreateFunctionRequestBody, out var request, out var parseError))
         {
             return parseError;
@@ -277,6 +278,7 @@ internal sealed class FunctionService
 
     public ApiResult UpdateCode(FunctionUrn urn, ReadOnlySequence<byte> body)
     {
+        _instances.MemoryTrim.NoteUpload(body.Length);
         if (!TryRead(body, FgsJsonContext.Default.UpdateFunctionCodeRequestBody, out var request, out var parseError))
         {
             return parseError;

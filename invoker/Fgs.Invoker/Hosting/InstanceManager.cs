@@ -72,6 +72,7 @@ internal sealed class InstanceManager : IAsyncDisposable
         Capabilities = $"instance limits: {(_cgroups.Mode == CgroupMode.None ? "none, " + _cgroups.Reason : _cgroups.Reason + ": memory limit = memory size, CPU share proportional to it")}; " +
             $"idle mode pauses with {(_cgroups.CanFreeze ? "the cgroup freezer" : "SIGSTOP/SIGCONT")}; {userLine}";
         _nodeQuota = new InstanceQuota("node", options.MaxInstancesTotal);
+        MemoryTrim = new MemoryTrim(time);
         _lastReclaim = time.GetTimestamp();
         _heartbeat = time.CreateTimer(static s => ((InstanceManager)s!).Heartbeat(), this, HeartbeatPeriod, HeartbeatPeriod);
     }
@@ -85,6 +86,9 @@ internal sealed class InstanceManager : IAsyncDisposable
     /// <summary>Looks up a function's current maximum instances (<c>max_instance_num</c> of its
     /// latest definition); set by the function service.</summary>
     public Func<FunctionKey, int?>? MaxInstancesOf { get; set; }
+
+    /// <summary>Returns the memory of code uploads once they have been quiet (see <see cref="Hosting.MemoryTrim"/>).</summary>
+    public MemoryTrim MemoryTrim { get; }
 
     /// <summary>Called with how long each resume of a paused (idle-mode) instance took.</summary>
     public Action<TimeSpan>? Thawed { get; set; }
@@ -484,6 +488,7 @@ internal sealed class InstanceManager : IAsyncDisposable
                     p.ReclaimIdle();
                     p.FreezeIdleReserved(_options.IdleFreezeAfter);
                 }
+                MemoryTrim.MaybeTrim();
                 ReservedBinding[] reserved;
                 lock (_gate)
                 {
