@@ -114,7 +114,12 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         {
             return null;
         }
-        var hookTimeout = spec.InitializerTimeout > s_minRestoreHookTimeout ? spec.InitializerTimeout : s_minRestoreHookTimeout;
+        // The function's restore_hook_timeout when set, else its initializer's, at least 10 s.
+        var hookTimeout = def.RestoreHookTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : spec.InitializerTimeout;
+        if (hookTimeout < s_minRestoreHookTimeout)
+        {
+            hookTimeout = s_minRestoreHookTimeout;
+        }
         var (copy, reason) = await instances.TryRestoreAsync(key, spec, hookTimeout, cancellationToken).ConfigureAwait(false);
         if (copy is null)
         {
