@@ -50,4 +50,6 @@ namespace Fgs.Core.Json;
 [JsonSerializable(typeof(Fgs.Core.Reserved.ListReservedInstanceConfigsResponse))]
 [JsonSerializable(typeof(Fgs.Core.Reserved.ListFunctionReservedInstancesResponse))]
 [JsonSerializable(typeof(Fgs.Core.Metrics.ListFunctionStatisticsResponse))]
+[JsonSerializable(typeof(Fgs.Core.Snapshots.FuncSnapshotState))]
+[JsonSerializable(typeof(Fgs.Core.Snapshots.SnapshotSettings))]
 public sealed partial class FgsJsonContext : JsonSerializerContext;

@@ -55,6 +55,9 @@ internal sealed class FrontDoor : IHttpHandler
         _ready = ready;
     }
 
+    /// <summary>The snapshot operations (<c>.../{function_urn}/snapshots/{action}</c>), or null when the invoker has none.</summary>
+    internal SnapshotApi? Snapshots { get; init; }
+
     /// <summary>Requests being handled right now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -250,6 +253,25 @@ internal sealed class FrontDoor : IHttpHandler
             case (var statistics, HttpMethodKind.Get) when statistics.StartsWith("statistics/", StringComparison.Ordinal)
                                                            && statistics.IndexOf('/', 11) < 0:
                 await RespondAsync(exchange, _functions.GetStatistics(urn, statistics[11..]), 200).ConfigureAwait(false);
+                return;
+            case (var snapshotResource, var snapshotMethod) when snapshotResource.StartsWith("snapshots/", StringComparison.Ordinal)
+                                                                 && snapshotResource.Length > 10 && snapshotResource.IndexOf('/', 10) < 0
+                                                                 && Snapshots is { } snapshots:
+                var action = Uri.UnescapeDataString(snapshotResource[10..]);
+                var snapshotResult = snapshotMethod switch
+                {
+                    HttpMethodKind.Post => snapshots.Update(urn, action),
+                    HttpMethodKind.Get => snapshots.Show(urn, action),
+                    _ => (ApiResult?)null,
+                };
+                if (snapshotResult is { } snapshotAnswer)
+                {
+                    await RespondAsync(exchange, snapshotAnswer, 200).ConfigureAwait(false);
+                }
+                else
+                {
+                    await MethodNotAllowedAsync(exchange).ConfigureAwait(false);
+                }
                 return;
             case (var aliasResource, var aliasMethod) when aliasResource.StartsWith("aliases/", StringComparison.Ordinal)
                                                            && aliasResource.Length > 8 && aliasResource.IndexOf('/', 8) < 0:

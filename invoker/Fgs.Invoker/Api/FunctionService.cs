@@ -50,6 +50,9 @@ internal sealed class FunctionService
     /// <summary>The node's function metrics, forgotten for deleted functions.</summary>
     internal Fgs.Core.Metrics.FunctionMetrics? Metrics { get; init; }
 
+    /// <summary>Snapshots: versions of functions with snapshots enabled are snapshotted when published.</summary>
+    internal Snapshots.SnapshotCoordinator? Snapshots { get; init; }
+
     /// <summary>The random source of weighted aliases (thread-safe).</summary>
     internal Random Random { get; init; } = Random.Shared;
 
@@ -337,6 +340,7 @@ internal sealed class FunctionService
             _reservedTargets.Remove(Key(urn));
         }
         _instances.Retire(Key(urn));
+        Snapshots?.ForgetFunction(Key(urn));
         // A deleted function's numbers leave /metrics with it (the same name may be created again).
         Metrics?.Forget(new FunctionUrn(_options.Region, urn.ProjectId, urn.Package, urn.Name, null).ToString());
         CollectPackages();
@@ -370,6 +374,7 @@ internal sealed class FunctionService
             RemoveReservedTargets(Key(urn), [ReservedQualifier.Version(version), .. removedAliases.Select(a => ReservedQualifier.Alias(a.Name))]);
         }
         _instances.Retire(new FunctionVersionKey(Key(urn), version));
+        Snapshots?.ForgetVersion(Key(urn), version);
         CollectPackages();
         return ApiResult.Ok(null);
     }
@@ -406,6 +411,7 @@ internal sealed class FunctionService
             _store.SaveVersion(version);
             _versions.Set(Key(urn), set.WithVersion(version));
         }
+        Snapshots?.OnPublished(version.Definition);
         return Json(VersionMapper.ToPublishResponse(version, _options.Region), FgsJsonContext.Default.CreateFunctionVersionResponse);
     }
 

@@ -373,6 +373,10 @@ internal sealed class InstanceManager : IAsyncDisposable
             return LaunchResult.Failed("load failed: cannot unpack the code package: " + e.Message);
         }
         var spec = BuildSpec(def, codeRoot);
+        if (Snapshots is { } snapshots && await snapshots.TryRestoreAsync(def, spec, events, ct).ConfigureAwait(false) is { } restored)
+        {
+            return restored;
+        }
         var instance = new ProcessInstance(spec, events, _time, sink);
         lock (_gate)
         {
@@ -394,6 +398,16 @@ internal sealed class InstanceManager : IAsyncDisposable
             }
         }
         return result;
+    }
+
+    /// <summary>Snapshots: a cold start of a version with a ready snapshot restores a copy instead.</summary>
+    internal Snapshots.SnapshotCoordinator? Snapshots { get; set; }
+
+    /// <summary>Unpacks a definition's code and builds its instance spec (for making its snapshot).</summary>
+    internal async Task<InstanceSpec> PrepareSpecAsync(FunctionDefinition def)
+    {
+        var codeRoot = await _code.GetOrUnpackAsync(def.Digest, _store.PackagePath(def.Digest)).ConfigureAwait(false);
+        return BuildSpec(def, codeRoot);
     }
 
     internal InstanceSpec BuildSpec(FunctionDefinition def, string codeRoot)

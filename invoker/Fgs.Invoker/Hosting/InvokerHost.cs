@@ -5,6 +5,7 @@ using Fgs.Invoker.Api;
 using Fgs.Invoker.Auth;
 using Fgs.Invoker.Http;
 using Fgs.Invoker.Instances;
+using Fgs.Invoker.Snapshots;
 using Fgs.Invoker.Store;
 
 namespace Fgs.Invoker.Hosting;
@@ -23,6 +24,7 @@ internal sealed class InvokerHost : IAsyncDisposable
     private HttpServer? _server;
     private FrontDoor? _frontDoor;
     private InstanceManager? _instances;
+    private SnapshotCoordinator? _snapshots;
     private volatile bool _ready;
     private int _stopping;
 
@@ -65,7 +67,10 @@ internal sealed class InvokerHost : IAsyncDisposable
         }
         var code = new CodeCache(Path.Combine(data, "code"));
         _instances = new InstanceManager(_options, store, code, _time, _log) { Thawed = Metrics.RecordThaw };
-        Functions = new FunctionService(store, catalog, _instances, _options, _time) { Metrics = Metrics };
+        // CRIU is detected in the background; its capability line is logged once known.
+        _snapshots = new SnapshotCoordinator(store, _instances.PrepareSpecAsync, _time, _log);
+        _instances.Snapshots = _snapshots;
+        Functions = new FunctionService(store, catalog, _instances, _options, _time) { Metrics = Metrics, Snapshots = _snapshots };
         Functions.LoadVersions(_log);
         Functions.CollectPackages();
         code.Retain(Functions.ReferencedDigests());
@@ -74,7 +79,10 @@ internal sealed class InvokerHost : IAsyncDisposable
             DemoFunctions = Functions.PreloadDemos(demos, _options.DemoProjectId, _log);
         }
         var verifier = _options.AccessKeys.Count > 0 ? new SignatureVerifier(_options.AccessKeys, _time) : null;
-        _frontDoor = new FrontDoor(Functions, _instances, verifier, _time, () => _ready, Metrics);
+        _frontDoor = new FrontDoor(Functions, _instances, verifier, _time, () => _ready, Metrics)
+        {
+            Snapshots = new SnapshotApi(Functions, _snapshots),
+        };
         _server = new HttpServer(_options.Listen, _frontDoor);
         _server.Start();
         _log($"{Supervisor.Describe()}");
@@ -107,6 +115,10 @@ internal sealed class InvokerHost : IAsyncDisposable
             while (_frontDoor is { InFlight: > 0 } && _time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(5))
             {
                 await Task.Delay(10).ConfigureAwait(false);
+            }
+            if (_snapshots is not null)
+            {
+                await _snapshots.DisposeAsync().ConfigureAwait(false);
             }
             if (_server is not null)
             {

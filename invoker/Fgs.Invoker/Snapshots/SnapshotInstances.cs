@@ -39,9 +39,22 @@ internal sealed class SnapshotInstances
                 var (initError, initAnswer) = await original.InvokeAsync("init", initBody, spec.InitializerTimeout + s_startupAllowance, ct).ConfigureAwait(false);
                 if (initError)
                     throw new InvalidOperationException("the initializer failed: " + Encoding.UTF8.GetString(initAnswer));
-                var (parkError, parkAnswer) = await original.InvokeAsync("checkpoint", "{}"u8.ToArray(), s_checkpointTimeout, ct).ConfigureAwait(false);
+                bool parkError;
+                byte[] parkAnswer;
+                try
+                {
+                    (parkError, parkAnswer) = await original.InvokeAsync("checkpoint", "{}"u8.ToArray(), s_checkpointTimeout, ct).ConfigureAwait(false);
+                }
+                catch (TimeoutException e)
+                {
+                    throw new InvalidOperationException($"the runtime did not answer the checkpoint event within {s_checkpointTimeout.TotalSeconds:0} s: "
+                        + "it does not speak the checkpoint protocol; output: " + original.OutputTail(), e);
+                }
                 if (parkError)
                     throw new InvalidOperationException("the checkpoint event failed: " + Encoding.UTF8.GetString(parkAnswer));
+                if (!IsParked(parkAnswer))
+                    throw new InvalidOperationException("the runtime answered the checkpoint event like an ordinary invocation (" + Shorten(Encoding.UTF8.GetString(parkAnswer))
+                        + "): it does not speak the checkpoint protocol (acknowledge with {\"status\":\"parked\"}, then wait on stdin)");
                 await PidNamespaceLauncher.WaitUntilNoSocketsAsync(original.RootPid, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
                 made = true;
                 return new PreparedInstance(original.RootPid, original.AddressFile, original.OutputFile);
@@ -141,6 +154,24 @@ internal sealed class SnapshotInstances
         File.WriteAllText(output, "");
         return (folder, Path.Combine(folder, "runtime-api"), output);
     }
+
+    /// <summary>Whether a checkpoint answer is the protocol's acknowledgment: <c>{"status":"parked"}</c>.</summary>
+    private static bool IsParked(byte[] answer)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(answer);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("status", out var status)
+                && status.ValueKind == System.Text.Json.JsonValueKind.String && status.GetString() == "parked";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
 
     private static string JsonText(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Fgs.Snapshot;
 using Fgs.Snapshot.Criu;
 using Fgs.Snapshot.Images;
@@ -13,16 +14,23 @@ internal static class SnapshotSupport
     /// <summary>The image store's default budget (tmpfs memory).</summary>
     public const long DefaultBudgetBytes = 2L << 30;
 
+    // One detection (criu check) per CRIU prefix and process: invokers in one process share it.
+    private static readonly ConcurrentDictionary<string, Lazy<Task<(CriuDriver? Driver, CheckpointCapability Capability)>>> s_detections = new(StringComparer.Ordinal);
+    private static int s_stores;
+
     /// <summary>Detects CRIU and creates the snapshot instances of this invoker. Never throws for an
     /// unusable host: the capability says why.</summary>
     public static async Task<SnapshotInstances> StartAsync(TimeProvider time, Action<string> log, string? criuPrefix = null,
         long budgetBytes = DefaultBudgetBytes, CancellationToken cancellationToken = default)
     {
-        var (driver, capability) = await CriuDriver.DetectAsync(CriuLocator.FindCandidates(prefix: criuPrefix), cancellationToken).ConfigureAwait(false);
+        var detection = s_detections.GetOrAdd(criuPrefix ?? "", _ => new Lazy<Task<(CriuDriver?, CheckpointCapability)>>(
+            () => CriuDriver.DetectAsync(CriuLocator.FindCandidates(prefix: criuPrefix), CancellationToken.None)));
+        var (driver, capability) = await detection.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         log(capability.Available
             ? $"snapshots: available ({capability.Tool}; {capability.Reason})"
             : $"snapshots: unavailable, instances cold start ({capability.Reason})");
-        var images = new SnapshotImageStore(Path.Combine(SnapshotImageStore.DefaultRoot, "invoker-" + Environment.ProcessId), budgetBytes);
+        var name = $"invoker-{Environment.ProcessId}-{Interlocked.Increment(ref s_stores)}";
+        var images = new SnapshotImageStore(Path.Combine(SnapshotImageStore.DefaultRoot, name), budgetBytes);
         return new SnapshotInstances(new SnapshotService(driver, capability, images, new SnapshotRegistry(time)));
     }
 }

@@ -22,6 +22,7 @@ internal sealed class FunctionStore
     private const string VersionSuffix = ".json";
     private const string AliasesFile = "aliases.json";
     private const string ReservedFile = "reserved.json";
+    private const string SnapshotFile = "snapshot.json";
 
     private readonly string _functionsRoot;
     private readonly string _packagesRoot;
@@ -155,6 +156,34 @@ internal sealed class FunctionStore
         }
         var file = new ListReservedInstanceConfigsResponse { ReservedInstances = [.. configs], Count = configs.Count };
         DurableFile.WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(file, FgsJsonContext.Default.ListReservedInstanceConfigsResponse));
+    }
+
+    /// <summary>Whether a function has snapshots enabled (<c>snapshot.json</c> in its folder); off
+    /// when the file is missing or unreadable (reported through <paramref name="onError"/>).</summary>
+    public bool LoadSnapshotEnabled(string projectId, string package, string name, Action<string>? onError = null)
+    {
+        var file = Path.Combine(FunctionDir(projectId, package, name), SnapshotFile);
+        if (!File.Exists(file))
+        {
+            return false;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), FgsJsonContext.Default.SnapshotSettings)?.Enabled ?? false;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            onError?.Invoke($"ignoring unreadable snapshot setting {file}: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>Durably records whether a function has snapshots enabled (<c>snapshot.json</c> in its folder).</summary>
+    public void SaveSnapshotEnabled(string projectId, string package, string name, bool enabled)
+    {
+        var path = Path.Combine(FunctionDir(projectId, package, name), SnapshotFile);
+        DurableFile.WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(new Fgs.Core.Snapshots.SnapshotSettings { Enabled = enabled },
+            FgsJsonContext.Default.SnapshotSettings));
     }
 
     /// <summary>Durably writes a function's definition (its package must already be stored).</summary>

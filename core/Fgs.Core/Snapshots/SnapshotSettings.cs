@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Fgs.Core.Snapshots;
+
+/// <summary>A function's snapshot setting as stored beside it (<c>snapshot.json</c>).</summary>
+public sealed class SnapshotSettings
+{
+    /// <summary>Whether versions published from now on are snapshotted and cold start by restoring.</summary>
+    [JsonPropertyName("enabled")]
+    public bool Enabled { get; set; }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using Fgs.Core.Instances;
+using Fgs.Core.Invocations;
+using Fgs.Invoker.Instances;
+using Fgs.Snapshot.Processes;
+
+namespace Fgs.Invoker.Snapshots;
+
+/// <summary>
+/// A copy restored from a function version's snapshot, as an instance of the version's pool. Each
+/// invocation goes to the copy's own runtime API (<see cref="SnapshotRuntimeApi"/>) and completes on
+/// its outcome, its timeout (which kills the copy) or the copy's death. Idle copies can be paused
+/// with SIGSTOP. Restored copies run outside the instance cgroups and users (see docs/snapshots.md).
+/// </summary>
+internal sealed class RestoredInstance : IFunctionInstance
+{
+    private static readonly TimeSpan s_livenessPeriod = TimeSpan.FromMilliseconds(500);
+
+    private readonly SnapshotCopy _copy;
+    private readonly IInstanceEvents _events;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ITimer _liveness;
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _stopped;
+    private int _frozen;
+
+    /// <summary>Wraps a restored copy whose restore hook has run.</summary>
+    public RestoredInstance(SnapshotCopy copy, IInstanceEvents events, TimeProvider time)
+    {
+        _copy = copy;
+        _events = events;
+        _time = time;
+        Id = "r-" + Guid.NewGuid().ToString("N")[..12];
+        _liveness = time.CreateTimer(static s => ((RestoredInstance)s!).CheckAlive(), this, s_livenessPeriod, s_livenessPeriod);
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <summary>The host pid of the copy's namespace init.</summary>
+    public int ProcessId => _copy.RootPid;
+
+    /// <summary>Completes once the copy has been stopped or found dead.</summary>
+    public Task Exited => _exited.Task;
+
+    /// <inheritdoc />
+    public void Deliver(Invocation invocation)
+    {
+        invocation.InstanceId = Id;
+        invocation.DeliveredTimestamp = _time.GetTimestamp();
+        invocation.DeadlineTimestamp = invocation.DeliveredTimestamp + (long)(invocation.Timeout.TotalSeconds * _time.TimestampFrequency);
+        if (Volatile.Read(ref _stopped) != 0)
+        {
+            Finish(invocation, InvocationStatus.InstanceExited, null, "the instance has exited");
+            return;
+        }
+        _ = RunAsync(invocation);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Each invocation carries its own timeout; nothing is left to sweep.</remarks>
+    public void SweepDeadlines(long nowTimestamp)
+    {
+    }
+
+    /// <inheritdoc />
+    public async ValueTask StopAsync(string reason)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            await _exited.Task.ConfigureAwait(false);
+            return;
+        }
+        await _liveness.DisposeAsync().ConfigureAwait(false);
+        _events.InstanceExited(this);
+        if (Interlocked.Exchange(ref _frozen, 0) != 0)
+        {
+            Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _copy.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(_copy.Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        _exited.TrySetResult();
+    }
+
+    /// <inheritdoc />
+    public bool TryFreeze()
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _stopped) != 0 || _inFlight > 0 || _frozen != 0)
+            {
+                return false;
+            }
+            if (Libc.Kill(-_copy.RootPid, Libc.SIGSTOP) != 0)
+            {
+                return false;
+            }
+            _frozen = 1;
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public TimeSpan Thaw()
+    {
+        lock (_gate)
+        {
+            if (_frozen == 0)
+            {
+                return TimeSpan.Zero;
+            }
+            var started = _time.GetTimestamp();
+            Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
+            _frozen = 0;
+            return _time.GetElapsedTime(started);
+        }
+    }
+
+    private async Task RunAsync(Invocation inv)
+    {
+        lock (_gate)
+        {
+            _inFlight++;
+        }
+        try
+        {
+            var type = Encoding.ASCII.GetString(InvokeTypeNames.Utf8(inv.Type));
+            var (error, body) = await _copy.InvokeAsync(type, inv.EventMemory.ToArray(), inv.Timeout, _stop.Token).ConfigureAwait(false);
+            if (body.Length > Fgs.Core.Functions.FunctionLimits.MaxResponseBytes)
+            {
+                Finish(inv, InvocationStatus.ResponseTooLarge, null, "the response is larger than the limit");
+                return;
+            }
+            Finish(inv, error ? InvocationStatus.FunctionError : InvocationStatus.Success, body, null);
+        }
+        catch (TimeoutException)
+        {
+            var limit = inv.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            _events.InstanceExited(this);
+            Finish(inv, InvocationStatus.TimedOut, null, $"invocation timed out after {limit}s; the instance was killed");
+            _ = StopAsync("timeout");
+        }
+        catch (OperationCanceledException)
+        {
+            Finish(inv, InvocationStatus.InstanceExited, null, "the instance has exited");
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight--;
+            }
+        }
+    }
+
+    private void Finish(Invocation inv, InvocationStatus status, byte[]? body, string? detail)
+    {
+        if (!inv.TryClaim())
+        {
+            return;
+        }
+        if (inv.Type is InvokeType.Sync or InvokeType.Async)
+        {
+            _events.InvocationFinished(this);
+        }
+        var now = _time.GetTimestamp();
+        if (detail is null)
+        {
+            inv.CompleteClaimed(status, body ?? [], now);
+        }
+        else
+        {
+            inv.FailClaimed(status, detail, now);
+        }
+    }
+
+    private void CheckAlive()
+    {
+        if (Volatile.Read(ref _stopped) == 0 && !PidNamespaceLauncher.IsAlive(_copy.RootPid))
+        {
+            _ = StopAsync("the restored copy exited");
+        }
+    }
+}
