@@ -11,7 +11,9 @@ namespace Fgs.Invoker.Snapshots;
 /// A copy restored from a function version's snapshot, as an instance of the version's pool. Each
 /// invocation goes to the copy's own runtime API (<see cref="SnapshotRuntimeApi"/>) and completes on
 /// its outcome, its timeout (which kills the copy) or the copy's death. Idle copies can be paused
-/// with SIGSTOP. Restored copies run outside the instance cgroups and users (see docs/snapshots.md).
+/// with SIGSTOP. Where the host has cgroups, the copy's processes are moved into a group of their own
+/// with the function's memory limit and CPU share right after the restore (<see cref="Cgroup"/>); they
+/// keep the user they were checkpointed as (see docs/snapshots.md).
 /// </summary>
 internal sealed class RestoredInstance : IFunctionInstance
 {
@@ -40,6 +42,9 @@ internal sealed class RestoredInstance : IFunctionInstance
 
     /// <inheritdoc />
     public string Id { get; }
+
+    /// <summary>The copy's cgroup (null without cgroups): killed and removed with the copy.</summary>
+    public InstanceCgroup? Cgroup { get; init; }
 
     /// <summary>The host pid of the copy's namespace init.</summary>
     public int ProcessId => _copy.RootPid;
@@ -83,6 +88,7 @@ internal sealed class RestoredInstance : IFunctionInstance
         }
         await _stop.CancelAsync().ConfigureAwait(false);
         await _copy.DisposeAsync().ConfigureAwait(false);
+        Cgroup?.Dispose();
         try
         {
             Directory.Delete(_copy.Folder, recursive: true);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Fgs.Core.Functions;
 using Fgs.Core.Instances;
 using Fgs.Core.Routing;
@@ -29,6 +30,9 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     private readonly ConcurrentDictionary<FunctionKey, string> _newest = new();
     private readonly ConcurrentDictionary<string, Task> _making = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RestoredInstance, byte> _live = new();
+
+    /// <summary>Restored copies serving now (for diagnostics and tests).</summary>
+    internal RestoredInstance[] Live => [.. _live.Keys];
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Starts detecting CRIU in the background; the capability line is logged once it is known.</summary>
@@ -131,10 +135,49 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             _log($"{key}: snapshot restore failed, cold starting instead: {reason}");
             return null;
         }
-        var instance = new RestoredInstance(copy, events, _time);
+        var instance = new RestoredInstance(copy, events, _time) { Cgroup = JoinCgroup(spec, copy.RootPid) };
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);
         return LaunchResult.Ready(instance);
+    }
+
+    /// <summary>
+    /// Puts a restored copy's processes into a cgroup of their own with the function's memory limit
+    /// and CPU share, as a spawned instance gets from fgs-spawn. CRIU restores them where its own
+    /// process is, so they are moved once restored; the copy has just run its restore hook and waits
+    /// for its first event, so nothing forks meanwhile. Null (and the copy unlimited, which is
+    /// logged) when the host has no cgroups or the move fails.
+    /// </summary>
+    private InstanceCgroup? JoinCgroup(InstanceSpec spec, int rootPid)
+    {
+        if (spec.Cgroups is not { Mode: not CgroupMode.None } host)
+        {
+            return null;
+        }
+        InstanceCgroup? group = null;
+        try
+        {
+            group = host.Create("restored-" + rootPid.ToString(CultureInfo.InvariantCulture), spec.MemoryMb, spec.CpuMillicores);
+            if (group is null)
+            {
+                return null;
+            }
+            var pids = ProcessTree.Collect(rootPid);
+            foreach (var dir in group.Directories)
+            {
+                foreach (var pid in pids)
+                {
+                    File.WriteAllText(Path.Combine(dir, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            return group;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            group?.Dispose();
+            _log($"restored copy {rootPid} runs without a cgroup: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Forgets a deleted function's setting and snapshots.</summary>

@@ -118,6 +118,16 @@ public sealed class SnapshotApiTests
             Assert.Equal(1, answer.RootElement.GetProperty("restores").GetInt32());
             Assert.StartsWith("restored-", answer.RootElement.GetProperty("copyId").GetString(), StringComparison.Ordinal);
         }
+        // Where the host has cgroups, the restored copy is limited like a spawned instance.
+        if (fx.Host.Instances.Cgroups.Mode != Fgs.Invoker.Instances.CgroupMode.None)
+        {
+            var copy = Assert.Single(fx.Host.Instances.Snapshots!.Live);
+            Assert.NotNull(copy.Cgroup);
+            Assert.Contains(copy.ProcessId, copy.Cgroup!.Processes());
+            var limit = copy.Cgroup.Directories.Select(d => Path.Combine(d, "memory.limit_in_bytes")).Concat(
+                copy.Cgroup.Directories.Select(d => Path.Combine(d, "memory.max"))).First(File.Exists);
+            Assert.Equal((128L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(limit).Trim());
+        }
 
         // Corrupt the image, and make the next invocation a cold start.
         var key = $"{InvokerFixture.Project}/default/snap-dotnet:1";
