@@ -27,6 +27,6 @@ public sealed record E2eReport
     /// <summary>The memory scenario, when run.</summary>
     public MemoryResult? Memory { get; set; }
 
-    /// <summary>The targets, checked.</summary>
+    /// <summary>The performance targets, checked.</summary>
     public List<TargetCheck> Checks { get; set; } = [];
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Fgs.Harness.E2e;
 
-/// <summary>The targets, evaluated on the medians of a run.</summary>
+/// <summary>The performance targets, evaluated on the medians of a run.</summary>
 public static class TargetChecks
 {
     /// <summary>Floor, peer and invoker targets are named so in the run.</summary>
