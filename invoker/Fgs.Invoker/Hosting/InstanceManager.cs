@@ -373,7 +373,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             return LaunchResult.Failed("load failed: cannot unpack the code package: " + e.Message);
         }
         var spec = BuildSpec(def, codeRoot);
-        if (Snapshots is { } snapshots && await snapshots.TryRestoreAsync(def, spec, events, ct).ConfigureAwait(false) is { } restored)
+        if (Snapshots is { } snapshots && await snapshots.TryRestoreAsync(def, spec, events, sink, ct).ConfigureAwait(false) is { } restored)
         {
             return restored;
         }

@@ -34,7 +34,10 @@ internal sealed class InstanceOutputSink : IDisposable
         }
     }
 
-    public void Write(ProcessInstance instance, string? requestId, ReadOnlySpan<byte> data)
+    public void Write(ProcessInstance instance, string? requestId, ReadOnlySpan<byte> data) => Write(data);
+
+    /// <summary>Appends output of an instance (of any kind) to the function's log.</summary>
+    public void Write(ReadOnlySpan<byte> data)
     {
         if (_file is null || data.IsEmpty)
         {

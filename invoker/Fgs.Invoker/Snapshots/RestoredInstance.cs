@@ -29,6 +29,9 @@ internal sealed class RestoredInstance : IFunctionInstance
     private int _inFlight;
     private int _stopped;
     private int _frozen;
+    private readonly Lock _outputGate = new();
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _output;
+    private long _outputOffset;
 
     /// <summary>Wraps a restored copy whose restore hook has run.</summary>
     public RestoredInstance(SnapshotCopy copy, IInstanceEvents events, TimeProvider time)
@@ -42,6 +45,9 @@ internal sealed class RestoredInstance : IFunctionInstance
 
     /// <inheritdoc />
     public string Id { get; }
+
+    /// <summary>The function's log, which the copy's output is appended to.</summary>
+    public InstanceOutputSink? Sink { get; init; }
 
     /// <summary>The copy's cgroup (null without cgroups): killed and removed with the copy.</summary>
     public InstanceCgroup? Cgroup { get; init; }
@@ -87,6 +93,11 @@ internal sealed class RestoredInstance : IFunctionInstance
             Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
         }
         await _stop.CancelAsync().ConfigureAwait(false);
+        CollectOutput(null);
+        lock (_outputGate)
+        {
+            _output?.Dispose();
+        }
         await _copy.DisposeAsync().ConfigureAwait(false);
         Cgroup?.Dispose();
         try
@@ -175,6 +186,9 @@ internal sealed class RestoredInstance : IFunctionInstance
 
     private void Finish(Invocation inv, InvocationStatus status, byte[]? body, string? detail)
     {
+        // What the copy wrote while the invocation ran belongs to its log (one invocation at a
+        // time is attributed, as for spawned instances).
+        CollectOutput(Volatile.Read(ref _inFlight) == 1 ? inv : null);
         if (!inv.TryClaim())
         {
             return;
@@ -193,6 +207,32 @@ internal sealed class RestoredInstance : IFunctionInstance
             inv.FailClaimed(status, detail, now);
         }
     }
+
+    /// <summary>Appends what the copy has written to its output file since the last call to the
+    /// function's log, and to <paramref name="inv"/>'s tail log when given.</summary>
+    internal void CollectOutput(Invocation? inv)
+    {
+        lock (_outputGate)
+        {
+            try
+            {
+                _output ??= File.OpenHandle(_copy.OutputFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                Span<byte> buffer = stackalloc byte[4096];
+                int n;
+                while ((n = RandomAccess.Read(_output, buffer, _outputOffset)) > 0)
+                {
+                    _outputOffset += n;
+                    inv?.Log?.Append(buffer[..n]);
+                    Sink?.Write(buffer[..n]);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Output is best effort; the invocation's outcome is not.
+            }
+        }
+    }
+
 
     private void CheckAlive()
     {

@@ -105,7 +105,8 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     /// <summary>Restores a copy of <paramref name="def"/>'s version instead of a cold start when it has
     /// a ready snapshot. Null when there is none or the restore failed (then the snapshot is marked
     /// failed with the reason, and the caller cold starts).</summary>
-    public async Task<LaunchResult?> TryRestoreAsync(FunctionDefinition def, InstanceSpec spec, IInstanceEvents events, CancellationToken cancellationToken)
+    public async Task<LaunchResult?> TryRestoreAsync(FunctionDefinition def, InstanceSpec spec, IInstanceEvents events,
+        InstanceOutputSink? sink, CancellationToken cancellationToken)
     {
         if (def.Version == FunctionLimits.LatestVersion || !_instances.IsCompletedSuccessfully
             || !IsEnabled(new FunctionKey(def.ProjectId, def.Package, def.Name)))
@@ -135,7 +136,8 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             _log($"{key}: snapshot restore failed, cold starting instead: {reason}");
             return null;
         }
-        var instance = new RestoredInstance(copy, events, _time) { Cgroup = JoinCgroup(spec, copy.RootPid) };
+        var instance = new RestoredInstance(copy, events, _time) { Cgroup = JoinCgroup(spec, copy.RootPid), Sink = sink };
+        instance.CollectOutput(null); // the restore hook's output, into the function's log
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);
         return LaunchResult.Ready(instance);

@@ -110,8 +110,10 @@ public sealed class SnapshotApiTests
         // The unqualified URN reports the newest version published since snapshots were enabled.
         Assert.Equal("ready", (await SendAsync(fx, HttpMethod.Get, "snap-dotnet", "state", qualifier: null)).Json.GetProperty("state").GetString());
 
-        var restored = await fx.InvokeAsync("snap-dotnet", """{"n":1}""", qualifier: "1");
+        var restored = await fx.InvokeAsync("snap-dotnet", """{"n":1}""", tail: true, qualifier: "1");
         Assert.True(restored.HttpStatus == 200, restored.ToString());
+        // What the restored copy printed is in the invocation's tail log.
+        Assert.Contains("slow-init handled", restored.Log);
         using (var answer = JsonDocument.Parse(restored.Result!))
         {
             Assert.True(answer.RootElement.GetProperty("initialized").GetBoolean());

@@ -34,7 +34,10 @@ public sealed class SlowInitFunction : IHandler, IInitializer, IRestoreHook
     }
 
     /// <inheritdoc />
-    public ValueTask<string> HandleAsync(string body, FunctionContext context) =>
-        ValueTask.FromResult(string.Create(CultureInfo.InvariantCulture,
+    public ValueTask<string> HandleAsync(string body, FunctionContext context)
+    {
+        Console.WriteLine($"slow-init handled {context.RequestId} on {_copyId}");
+        return ValueTask.FromResult(string.Create(CultureInfo.InvariantCulture,
             $$"""{"runtime":"dotnet","initialized":{{(_table is not null ? "true" : "false")}},"initializedBy":"{{_initializedBy}}","restores":{{_restores}},"copyId":"{{_copyId}}","pid":{{Environment.ProcessId}},"event":{{(body.Length == 0 ? "null" : body)}}}"""));
+    }
 }
