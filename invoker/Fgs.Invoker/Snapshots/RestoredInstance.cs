@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Fgs.Core.Instances;
 using Fgs.Core.Invocations;
 using Fgs.Invoker.Instances;
@@ -46,6 +47,13 @@ internal sealed class RestoredInstance : IFunctionInstance
     /// <inheritdoc />
     public string Id { get; }
 
+    /// <summary>The function's pre-stop handler, sent as a <c>prestop</c> event before the copy is
+    /// stopped (not after a timeout or its death); null when it declares none.</summary>
+    public string? PreStopHandler { get; init; }
+
+    /// <summary>How long the pre-stop event may take.</summary>
+    public TimeSpan PreStopTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The function's log, which the copy's output is appended to.</summary>
     public InstanceOutputSink? Sink { get; init; }
 
@@ -91,6 +99,19 @@ internal sealed class RestoredInstance : IFunctionInstance
         if (Interlocked.Exchange(ref _frozen, 0) != 0)
         {
             Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
+        }
+        if (PreStopHandler is { } handler && reason != "timeout" && PidNamespaceLauncher.IsAlive(_copy.RootPid))
+        {
+            var body = Encoding.UTF8.GetBytes("{\"pre_stop\":\"" + JsonEncodedText.Encode(handler).Value
+                + "\",\"reason\":\"" + JsonEncodedText.Encode(reason).Value + "\"}");
+            try
+            {
+                await _copy.InvokeAsync("prestop", body, PreStopTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException or InvalidOperationException)
+            {
+                // The hook is best effort: the copy is stopped either way.
+            }
         }
         await _stop.CancelAsync().ConfigureAwait(false);
         CollectOutput(null);

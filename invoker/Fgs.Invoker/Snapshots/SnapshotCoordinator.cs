@@ -136,7 +136,13 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             _log($"{key}: snapshot restore failed, cold starting instead: {reason}");
             return null;
         }
-        var instance = new RestoredInstance(copy, events, _time) { Cgroup = JoinCgroup(spec, copy.RootPid), Sink = sink };
+        var instance = new RestoredInstance(copy, events, _time)
+        {
+            Cgroup = JoinCgroup(spec, copy.RootPid),
+            Sink = sink,
+            PreStopHandler = spec.PreStopHandler,
+            PreStopTimeout = spec.PreStopTimeout,
+        };
         instance.CollectOutput(null); // the restore hook's output, into the function's log
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);

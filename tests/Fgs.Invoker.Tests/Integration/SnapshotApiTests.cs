@@ -102,7 +102,8 @@ public sealed class SnapshotApiTests
             Assert.Skip("CRIU cannot checkpoint on this host: " + snapshots.Service.Capability.Reason);
 
         await fx.CreateOkAsync("snap-dotnet", InvokerFixture.ZipFolder(SlowInitFolder()),
-            "\"initializer_handler\":\"index.init\",\"initializer_timeout\":30,\"user_data\":\"{\\\"INIT_MILLIS\\\":\\\"200\\\"}\"");
+            "\"initializer_handler\":\"index.init\",\"initializer_timeout\":30,\"pre_stop_handler\":\"index.preStop\",\"pre_stop_timeout\":5,"
+            + "\"user_data\":\"{\\\"INIT_MILLIS\\\":\\\"200\\\"}\"");
         Assert.Equal(200, (await SendAsync(fx, HttpMethod.Post, "snap-dotnet", "enable")).Status);
         await PublishOkAsync(fx, "snap-dotnet", "1");
         var state = await WaitWhileMakingAsync(fx, "snap-dotnet", "1");
@@ -137,6 +138,11 @@ public sealed class SnapshotApiTests
         foreach (var file in Directory.GetFiles(image.Directory, "*.img"))
             await File.WriteAllBytesAsync(file, Encoding.ASCII.GetBytes("not an image"));
         fx.Host.Instances.Retire(new FunctionVersionKey(new FunctionKey(InvokerFixture.Project, "default", "snap-dotnet"), "1"));
+        // The retired restored copy was told first: its pre-stop line is in the function's log.
+        var functionLog = Path.Combine(fx.DataDir, "logs", InvokerFixture.Project, "default", "snap-dotnet.log");
+        await InvocationLifecycleTests.WaitUntil(
+            () => File.Exists(functionLog) && File.ReadAllText(functionLog).Contains("fgs-runtime: pre-stop {\"pre_stop\":\"index.preStop\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15));
 
         var cold = await fx.InvokeAsync("snap-dotnet", """{"n":2}""", qualifier: "1");
         Assert.True(cold.HttpStatus == 200, cold.ToString());

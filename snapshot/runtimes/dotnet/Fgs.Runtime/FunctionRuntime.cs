@@ -56,7 +56,12 @@ public static class FunctionRuntime
                         await api.RespondAsync(ev.RequestId, """{"status":"parked"}"""u8.ToArray(), error: false).ConfigureAwait(false);
                         await ParkUntilRestoredAsync().ConfigureAwait(false);
                         continue;
-                    case "heartbeat" or "prestop":
+                    case "heartbeat":
+                        result = """{"status":"ok"}""";
+                        break;
+                    case "prestop":
+                        // Said on stdout, so the function's log shows the instance was told.
+                        Console.WriteLine("fgs-runtime: pre-stop " + Encoding.UTF8.GetString(ev.Body));
                         result = """{"status":"ok"}""";
                         break;
                     default:
