@@ -16,4 +16,9 @@ public interface ICheckpointer
     /// <summary>Restores one copy of <paramref name="image"/> in a fresh PID namespace.
     /// Throws <see cref="CheckpointException"/> with the tool's errors when the restore fails.</summary>
     Task<RestoredProcess> RestoreAsync(SnapshotImage image, RestoreOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Starts the tool ahead of one restore with <paramref name="files"/> already open, so
+    /// the restore itself does not pay for starting it. Null when this checkpointer cannot (then
+    /// <see cref="RestoreAsync"/> starts the tool itself).</summary>
+    Task<IRestoreWorker?> StartRestoreWorkerAsync(IReadOnlyList<PreparedFile> files, CancellationToken cancellationToken);
 }

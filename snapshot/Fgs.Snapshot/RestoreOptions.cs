@@ -11,6 +11,14 @@ public sealed record RestoreOptions
     /// work folder when null.</summary>
     public string? PidFile { get; init; }
 
-    /// <summary>Where CRIU writes its restore log; next to the pid file when null.</summary>
+    /// <summary>Where CRIU writes its restore log; next to the pid file when null. Unused with a
+    /// <see cref="Worker"/> (its log goes into the image folder and is deleted after a success).</summary>
     public string? LogFile { get; init; }
+
+    /// <summary>A worker started in advance with the files of <see cref="Files"/> (same paths, same
+    /// order) already open, or null to start the tool now.</summary>
+    public IRestoreWorker? Worker { get; init; }
+
+    /// <summary>How long the restore may take before it counts as failed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -101,7 +101,8 @@ public sealed class SnapshotService
     /// and output file. Returns the outcome: the restored root, or why the caller must cold start
     /// (and when the image failed, the snapshot is now marked failed with that reason and its image deleted).
     /// </summary>
-    public async Task<RestoreOutcome> TryRestoreAsync(string key, string addressFile, string outputFile, CancellationToken cancellationToken)
+    public async Task<RestoreOutcome> TryRestoreAsync(string key, string addressFile, string outputFile, CancellationToken cancellationToken,
+        IRestoreWorker? worker = null)
     {
         if (_checkpointer is null)
             return RestoreOutcome.ColdStart("checkpointing unsupported: " + Capability.Reason);
@@ -121,6 +122,7 @@ public sealed class SnapshotService
                     new InheritedFile(image.AddressFile, addressFile, Write: false),
                     new InheritedFile(image.OutputFile, outputFile, Write: true),
                 ],
+                Worker = worker is { IsSpent: false } ? worker : null,
             }, cancellationToken).ConfigureAwait(false);
             // criu exits 0 once the copy runs; a copy killed at once (a restored parent-death
             // signal, a crash on the first instruction) is a failed restore, not a copy to use.
@@ -133,6 +135,16 @@ public sealed class SnapshotService
             return Fail(key, e.Message);
         }
     }
+
+    /// <summary>Starts the checkpoint tool ahead of a restore with a copy's address file (read) and
+    /// output file (appended) already open; pass it to <see cref="TryRestoreAsync"/>. Null when the
+    /// checkpointer cannot (the restore then starts the tool itself).</summary>
+    /// <exception cref="CheckpointException">The worker failed to start.</exception>
+    public Task<IRestoreWorker?> StartRestoreWorkerAsync(string addressFile, string outputFile, CancellationToken cancellationToken) =>
+        _checkpointer is null
+            ? Task.FromResult<IRestoreWorker?>(null)
+            : _checkpointer.StartRestoreWorkerAsync(
+                [new PreparedFile(addressFile, Write: false), new PreparedFile(outputFile, Write: true)], cancellationToken);
 
     private RestoreOutcome Fail(string key, string reason)
     {

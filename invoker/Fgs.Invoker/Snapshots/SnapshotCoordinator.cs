@@ -144,6 +144,8 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             PreStopTimeout = spec.PreStopTimeout,
         };
         instance.CollectOutput(null); // the restore hook's output, into the function's log
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"{key}: restored copy {copy.RootPid} in {copy.ReadyAfter.TotalMilliseconds:0} ms (criu {copy.CriuTime.TotalMilliseconds:0} ms, {(copy.PreparedTool ? "started ahead" : "started for this restore")}; then the restore hook)"));
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);
         return LaunchResult.Ready(instance);
@@ -223,6 +225,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         }
         if (_instances.IsCompletedSuccessfully)
         {
+            await _instances.Result.DisposeAsync().ConfigureAwait(false);
             var images = _instances.Result.Service.Images;
             images.Clear();
             try
@@ -246,6 +249,10 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             var instances = await _instances.ConfigureAwait(false);
             var spec = await _prepareSpec(version).ConfigureAwait(false);
             var status = await instances.MakeAsync(key, spec, _stop.Token).ConfigureAwait(false);
+            if (status.State == SnapshotState.Ready)
+            {
+                instances.PrepareRestore(spec);
+            }
             _log(status.State == SnapshotState.Ready
                 ? $"{key}: snapshot ready ({status.Image?.SizeBytes / 1048576.0:0.0} MB)"
                 : $"{key}: snapshot {status.State.ToString().ToLowerInvariant()}: {status.Reason}");

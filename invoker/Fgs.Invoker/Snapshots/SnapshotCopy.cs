@@ -39,6 +39,12 @@ internal sealed class SnapshotCopy : IAsyncDisposable
     /// <summary>From the start of the restore (or the launch) until the copy had answered its restore (or init) event.</summary>
     public TimeSpan ReadyAfter { get; init; }
 
+    /// <summary>How long CRIU's restore itself took.</summary>
+    public TimeSpan CriuTime { get; init; }
+
+    /// <summary>Whether CRIU had been started ahead of the restore (a prepared restore worker).</summary>
+    public bool PreparedTool { get; init; }
+
     /// <summary>Sends one event and waits for its outcome.</summary>
     public Task<(bool Error, byte[] Body)> InvokeAsync(string invokeType, byte[] body, TimeSpan timeout, CancellationToken cancellationToken) =>
         Api.InvokeAsync(invokeType, body, timeout, cancellationToken);

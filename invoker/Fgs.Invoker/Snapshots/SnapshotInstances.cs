@@ -15,14 +15,26 @@ namespace Fgs.Invoker.Snapshots;
 /// address and output files, then a <c>restore</c> event (the function's restore hook) before it
 /// serves. When a copy cannot be had, the caller gets the reason and cold starts.
 /// </summary>
-internal sealed class SnapshotInstances
+internal sealed class SnapshotInstances : IAsyncDisposable
 {
     private static readonly TimeSpan s_startupAllowance = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_checkpointTimeout = TimeSpan.FromSeconds(30);
 
     private readonly SnapshotService _service;
+    private readonly RestoreSlots _slots;
 
-    public SnapshotInstances(SnapshotService service) => _service = service;
+    public SnapshotInstances(SnapshotService service, Action<string>? log = null)
+    {
+        _service = service;
+        _slots = new RestoreSlots(service, CreateFiles, log ?? (_ => { }));
+    }
+
+    /// <summary>Prepares a restore ahead of time (a copy's files and a started checkpoint tool), so the
+    /// next restore of any version does not wait for the tool to start.</summary>
+    public void PrepareRestore(InstanceSpec spec) => _slots.EnsureWarm(spec);
+
+    /// <summary>Stops the prepared restore's tool.</summary>
+    public ValueTask DisposeAsync() => _slots.DisposeAsync();
 
     /// <summary>The snapshot service underneath.</summary>
     public SnapshotService Service => _service;
@@ -78,13 +90,27 @@ internal sealed class SnapshotInstances
     public async Task<(SnapshotCopy? Copy, string? Reason)> TryRestoreAsync(string key, InstanceSpec spec, TimeSpan restoreHookTimeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (folder, address, output) = CreateFiles(spec);
+        var slot = await _slots.TakeAsync(spec, cancellationToken).ConfigureAwait(false);
+        var (folder, address, output) = (slot.Folder, slot.Address, slot.Output);
         var api = new SnapshotRuntimeApi();
-        await File.WriteAllTextAsync(address, api.Address, cancellationToken).ConfigureAwait(false);
-        var outcome = await _service.TryRestoreAsync(key, address, output, cancellationToken).ConfigureAwait(false);
+        RestoreOutcome outcome;
+        try
+        {
+            await File.WriteAllTextAsync(address, api.Address, cancellationToken).ConfigureAwait(false);
+            outcome = await _service.TryRestoreAsync(key, address, output, cancellationToken, slot.Worker).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (slot.Worker is not null)
+            {
+                // Used or not, a worker serves one restore; CRIU exits once the copy runs.
+                _ = slot.Worker.DisposeAsync().AsTask();
+            }
+        }
         if (outcome.Process is null)
         {
             await api.DisposeAsync().ConfigureAwait(false);
+            await (slot with { Worker = null }).DisposeAsync().ConfigureAwait(false);
             return (null, outcome.ColdStartReason);
         }
         api.SetRoot(outcome.Process.Pid);
@@ -97,6 +123,8 @@ internal sealed class SnapshotInstances
                 return (new SnapshotCopy(api, copy.RootPid, folder, address, output, launcher: null)
                 {
                     ReadyAfter = Stopwatch.GetElapsedTime(started),
+                    CriuTime = outcome.Process.Elapsed,
+                    PreparedTool = slot.Worker is not null && slot.Ahead,
                 }, null);
             }
             await copy.DisposeAsync().ConfigureAwait(false);
@@ -146,7 +174,7 @@ internal sealed class SnapshotInstances
         }
     }
 
-    private static (string Folder, string Address, string Output) CreateFiles(InstanceSpec spec)
+    internal static (string Folder, string Address, string Output) CreateFiles(InstanceSpec spec)
     {
         var folder = Path.Combine(spec.InstancesRoot, "s-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);

@@ -31,6 +31,8 @@ internal static class SnapshotSupport
             : $"snapshots: unavailable, instances cold start ({capability.Reason})");
         var name = $"invoker-{Environment.ProcessId}-{Interlocked.Increment(ref s_stores)}";
         var images = new SnapshotImageStore(Path.Combine(SnapshotImageStore.DefaultRoot, name), budgetBytes);
-        return new SnapshotInstances(new SnapshotService(driver, capability, images, new SnapshotRegistry(time)));
+        // Restores start CRIU ahead of time through the launcher when it is there (see RestoreSlots).
+        var checkpointer = driver is null ? null : new CriuDriver(driver.Command) { SpawnHelper = Instances.Supervisor.SpawnHelperPath };
+        return new SnapshotInstances(new SnapshotService(checkpointer, capability, images, new SnapshotRegistry(time)), log);
     }
 }

@@ -33,6 +33,10 @@ public sealed class CriuDriver : ICheckpointer
     /// <summary>How CRIU is started.</summary>
     public CriuCommand Command => _command;
 
+    /// <summary>The launcher (<c>fgs-spawn</c>) that starts restore workers ahead of time
+    /// (<see cref="StartRestoreWorkerAsync"/>); without it each restore starts CRIU itself.</summary>
+    public string? SpawnHelper { get; init; }
+
     /// <summary>Finds the first CRIU that passes <c>criu check</c> (system first, then the local
     /// prefix). The capability says which one, or why none works.</summary>
     public static async Task<(CriuDriver? Driver, CheckpointCapability Capability)> DetectAsync(
@@ -107,8 +111,26 @@ public sealed class CriuDriver : ICheckpointer
     }
 
     /// <inheritdoc />
+    public async Task<IRestoreWorker?> StartRestoreWorkerAsync(IReadOnlyList<PreparedFile> files, CancellationToken cancellationToken)
+    {
+        if (SpawnHelper is null)
+            return null;
+        return await CriuRestoreWorker.StartAsync(_command, SpawnHelper, files, Environment(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<RestoredProcess> RestoreAsync(SnapshotImage image, RestoreOptions options, CancellationToken cancellationToken)
     {
+        if (options.Worker is { } prepared)
+        {
+            if (prepared is not CriuRestoreWorker worker)
+                throw new ArgumentException("the worker was not started by a CRIU driver", nameof(options));
+            if (worker.Files.Count != options.Files.Count
+                || !worker.Files.Zip(options.Files).All(p => p.First.Path == p.Second.Path && p.First.Write == p.Second.Write))
+                throw new ArgumentException("the worker holds other files than the restore names", nameof(options));
+            return await worker.RestoreAsync(image, [.. options.Files.Select(f => f.CheckpointPath)], options.Timeout, cancellationToken)
+                .ConfigureAwait(false);
+        }
         var work = Path.Combine(Path.GetTempPath(), "fgs-restore-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
         var pidFile = options.PidFile ?? Path.Combine(work, "pid");

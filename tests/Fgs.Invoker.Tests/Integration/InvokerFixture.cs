@@ -28,7 +28,8 @@ public sealed class InvokerFixture : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public List<string> Log { get; } = [];
+    /// <summary>The invoker's log lines so far (lock it to read while the invoker runs).</summary>
+    public List<string> Log { get; private init; } = [];
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -46,7 +47,7 @@ public sealed class InvokerFixture : IAsyncDisposable
         var log = new List<string>();
         var host = new InvokerHost(options, time ?? TimeProvider.System, m => { lock (log) { log.Add(m); } });
         await host.StartAsync();
-        var f = new InvokerFixture(host, dataDir, ownsData);
+        var f = new InvokerFixture(host, dataDir, ownsData) { Log = log };
         return f;
     }
 

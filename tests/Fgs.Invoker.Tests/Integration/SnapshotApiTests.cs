@@ -115,6 +115,13 @@ public sealed class SnapshotApiTests
         Assert.True(restored.HttpStatus == 200, restored.ToString());
         // What the restored copy printed is in the invocation's tail log.
         Assert.Contains("slow-init handled", restored.Log);
+        // CRIU was started ahead of the restore (a prepared worker), not for it.
+        string[] lines;
+        lock (fx.Log)
+        {
+            lines = [.. fx.Log];
+        }
+        Assert.Contains(lines, l => l.Contains(": restored copy ", StringComparison.Ordinal) && l.Contains("started ahead", StringComparison.Ordinal));
         using (var answer = JsonDocument.Parse(restored.Result!))
         {
             Assert.True(answer.RootElement.GetProperty("initialized").GetBoolean());

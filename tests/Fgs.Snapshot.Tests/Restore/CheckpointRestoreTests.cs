@@ -21,7 +21,7 @@ public sealed class CheckpointRestoreTests
     [InlineData("dotnet")]
     public async Task Restored_copies_run_the_restore_hook_and_serve_at_once(string runtime)
     {
-        var driver = await TestCriu.RequireAsync();
+        var driver = await TestCriu.RequireWithWorkersAsync();
         var (_, capability) = await TestCriu.DetectAsync();
         using var scratch = new SnapshotScratch(driver, capability);
         var function = TestFunction.Named(runtime);
@@ -35,8 +35,9 @@ public sealed class CheckpointRestoreTests
         Assert.True(status.State == SnapshotState.Ready, $"snapshot {status.State}: {status.Reason}");
         Assert.True(status.Image!.SizeBytes > 0);
 
-        await using var first = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("copy1"));
-        await using var second = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("copy2"));
+        // One copy through a restore worker started ahead (CRIU's RPC), one by starting CRIU for it.
+        await using var first = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("copy1"), prepared: true);
+        await using var second = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("copy2"), prepared: false);
         Assert.True(first is not null && second is not null, "restore failed: " + scratch.Service.Registry.Get(key)?.Reason);
         Assert.NotEqual(first.RootPid, second.RootPid);
 
@@ -57,10 +58,12 @@ public sealed class CheckpointRestoreTests
         TestContext.Current.SendDiagnosticMessage($"{runtime}: image {status.Image.SizeBytes / 1048576.0:0.0} MB, checkpoint {status.Image.CheckpointTime.TotalMilliseconds:0} ms, restores {first.ReadyAfter.TotalMilliseconds:0} / {second.ReadyAfter.TotalMilliseconds:0} ms");
     }
 
-    [Fact]
-    public async Task Corrupt_image_marks_the_snapshot_failed_and_falls_back_to_a_cold_start()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Corrupt_image_marks_the_snapshot_failed_and_falls_back_to_a_cold_start(bool prepared)
     {
-        var driver = await TestCriu.RequireAsync();
+        var driver = await TestCriu.RequireWithWorkersAsync();
         var (_, capability) = await TestCriu.DetectAsync();
         using var scratch = new SnapshotScratch(driver, capability);
         var function = TestFunction.Dotnet;
@@ -76,11 +79,13 @@ public sealed class CheckpointRestoreTests
         foreach (var file in Directory.GetFiles(status.Image!.Directory, "*.img").Where(f => Path.GetFileName(f).StartsWith("core-", StringComparison.Ordinal) || Path.GetFileName(f) == "pstree.img"))
             File.WriteAllBytes(file, new byte[64]);
 
-        await using var copy = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("copy"));
+        await using var copy = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("copy"), prepared);
         Assert.Null(copy);
         var failed = scratch.Service.Registry.Get(key)!;
         Assert.Equal(SnapshotState.Failed, failed.State);
         Assert.Contains("criu restore failed", failed.Reason, StringComparison.Ordinal);
+        // CRIU's own error lines, not just an exit status.
+        Assert.Matches("(?i)(image|pstree|core|read|unpack)", failed.Reason);
         TestContext.Current.SendDiagnosticMessage("reason: " + failed.Reason);
         Assert.Equal(0, scratch.Images.Count);
 

@@ -76,12 +76,19 @@ internal sealed class LiveInstance : IAsyncDisposable
     }
 
     /// <summary>Restores a copy of <paramref name="key"/>'s snapshot and delivers its restore event.</summary>
-    public static async Task<LiveInstance?> RestoreAsync(SnapshotService service, string key, string folder)
+    /// <param name="service">The snapshot service.</param>
+    /// <param name="key">The snapshot.</param>
+    /// <param name="folder">The copy's folder.</param>
+    /// <param name="prepared">Start the restore worker (CRIU with the copy's files open) before the
+    /// clock starts, as the invoker does between restores; otherwise the restore starts CRIU itself.</param>
+    public static async Task<LiveInstance?> RestoreAsync(SnapshotService service, string key, string folder, bool prepared = false)
     {
-        var started = Stopwatch.GetTimestamp();
         var api = new TestRuntimeApi();
         var (address, output) = Files(folder, api);
-        var outcome = await service.TryRestoreAsync(key, address, output, CancellationToken.None);
+        await using var worker = prepared ? await service.StartRestoreWorkerAsync(address, output, CancellationToken.None) : null;
+        Assert.True(!prepared || worker is not null, "the checkpointer started no restore worker");
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await service.TryRestoreAsync(key, address, output, CancellationToken.None, worker);
         if (outcome.Process is null)
         {
             await api.DisposeAsync();

@@ -18,6 +18,17 @@ internal static class TestCriu
         return driver;
     }
 
+    /// <summary>The detected driver with the launcher that starts restore workers ahead of time
+    /// (<c>fgs-spawn</c>, built with the invoker); skipped with the reason when either is missing.</summary>
+    public static async Task<CriuDriver> RequireWithWorkersAsync()
+    {
+        var driver = await RequireAsync();
+        var helper = Path.Combine(RepoPaths.Root, "invoker", "Fgs.Invoker", "obj", "native", "fgs-spawn");
+        if (!File.Exists(helper))
+            Assert.Skip($"fgs-spawn is not built (expected at {helper}; build the solution first)");
+        return new CriuDriver(driver.Command) { SpawnHelper = helper };
+    }
+
     private static string? LocalPrefix() =>
         Environment.GetEnvironmentVariable("FGS_CRIU_PREFIX") ?? CriuLocator.FindLocalPrefix(RepoPaths.Root);
 }

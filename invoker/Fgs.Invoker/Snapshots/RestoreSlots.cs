@@ -1,0 +1,173 @@
+using Fgs.Invoker.Instances;
+using Fgs.Snapshot;
+
+namespace Fgs.Invoker.Snapshots;
+
+/// <summary>
+/// Keeps one restore prepared ahead of time: a copy's folder with its address and output files,
+/// and a checkpoint tool already started with both open (<see cref="SnapshotService.StartRestoreWorkerAsync"/>).
+/// A restore takes it and a new one is prepared in the background, so the restore does not wait for
+/// the tool to start. Concurrent restores beyond the prepared one start their own tool.
+/// </summary>
+internal sealed class RestoreSlots : IAsyncDisposable
+{
+    private readonly SnapshotService _service;
+    private readonly Func<InstanceSpec, (string Folder, string Address, string Output)> _createFiles;
+    private readonly Action<string> _log;
+    private readonly Lock _lock = new();
+    private RestoreSlot? _ready;
+    private Task? _refill;
+    private bool _disposed;
+    private bool _warnedOnce;
+
+    public RestoreSlots(SnapshotService service, Func<InstanceSpec, (string Folder, string Address, string Output)> createFiles, Action<string> log)
+    {
+        _service = service;
+        _createFiles = createFiles;
+        _log = log;
+    }
+
+    /// <summary>Takes the prepared slot, or prepares one now; starts preparing the next.</summary>
+    public async Task<RestoreSlot> TakeAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        RestoreSlot? slot;
+        Task? refill;
+        lock (_lock)
+        {
+            slot = _ready;
+            _ready = null;
+            refill = _refill;
+        }
+        if (slot is null && refill is { IsCompleted: false })
+        {
+            // One is being prepared: it is nearer than a new one.
+            await refill.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                slot = _ready;
+                _ready = null;
+            }
+        }
+        if (slot is { Worker: { IsSpent: true } })
+        {
+            await slot.Worker.DisposeAsync().ConfigureAwait(false);
+            slot = slot with { Worker = null };
+        }
+        slot = slot is null ? await PrepareAsync(spec, cancellationToken).ConfigureAwait(false) : slot with { Ahead = true };
+        EnsureWarm(spec);
+        return slot;
+    }
+
+    /// <summary>Prepares a slot in the background unless one is ready or being prepared.</summary>
+    public void EnsureWarm(InstanceSpec spec)
+    {
+        lock (_lock)
+        {
+            if (_disposed || _ready is not null || _refill is { IsCompleted: false })
+            {
+                return;
+            }
+            _refill = Task.Run(async () =>
+            {
+                RestoreSlot slot;
+                try
+                {
+                    slot = await PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _log($"snapshots: cannot prepare a restore ahead: {e.Message}");
+                    return;
+                }
+                bool keep;
+                lock (_lock)
+                {
+                    keep = !_disposed && _ready is null;
+                    if (keep)
+                    {
+                        _ready = slot;
+                    }
+                }
+                if (!keep)
+                {
+                    await slot.DisposeAsync().ConfigureAwait(false);
+                }
+            });
+        }
+    }
+
+    private async Task<RestoreSlot> PrepareAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var (folder, address, output) = _createFiles(spec);
+        File.WriteAllText(address, "");
+        IRestoreWorker? worker = null;
+        try
+        {
+            worker = await _service.StartRestoreWorkerAsync(address, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CheckpointException e)
+        {
+            if (!_warnedOnce)
+            {
+                _warnedOnce = true;
+                _log($"snapshots: restore workers cannot start, each restore starts criu itself: {e.Message}");
+            }
+        }
+        return new RestoreSlot(folder, address, output, worker);
+    }
+
+    /// <summary>Stops the prepared tool and deletes its folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        RestoreSlot? slot;
+        Task? refill;
+        lock (_lock)
+        {
+            _disposed = true;
+            slot = _ready;
+            _ready = null;
+            refill = _refill;
+        }
+        if (refill is not null)
+        {
+            try
+            {
+                await refill.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        if (slot is not null)
+        {
+            await slot.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>A copy's folder, address file and output file, with the tool that will restore it
+/// (null: the restore starts the tool itself).</summary>
+internal sealed record RestoreSlot(string Folder, string Address, string Output, IRestoreWorker? Worker) : IAsyncDisposable
+{
+    /// <summary>Whether it was prepared before the restore asked for it.</summary>
+    public bool Ahead { get; init; }
+
+    /// <summary>Stops the tool and deletes the folder (for a slot that was never used).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Worker is not null)
+        {
+            await Worker.DisposeAsync().ConfigureAwait(false);
+        }
+        try
+        {
+            if (Directory.Exists(Folder))
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using CliWrap;
+
+namespace Fgs.Snapshot.Criu;
+
+/// <summary>
+/// A <c>criu swrk</c> process started ahead of a restore, with the files its copy will get already
+/// open as its own descriptors, waiting for one RESTORE request on a Unix sequenced-packet socket.
+/// Starting CRIU (a fork, an exec, the dynamic loader with about twenty libraries) costs 20 to 30 ms
+/// on a small VM, more under load; a worker started in advance takes that off the restore's path.
+/// The launcher (<c>fgs-spawn</c>) connects the socket and opens the files before it execs CRIU,
+/// so no descriptor of the invoker leaks into CRIU or the copy. One worker serves one restore.
+/// </summary>
+public sealed class CriuRestoreWorker : IRestoreWorker
+{
+    private const int SocketFd = 3;
+    private const int FirstFileFd = 5;
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly string _folder;
+    private readonly Socket _socket;
+    private readonly CommandTask<CommandResult> _process;
+    private readonly StringBuilder _stderr;
+    private int _used;
+
+    private CriuRestoreWorker(string folder, Socket socket, CommandTask<CommandResult> process, StringBuilder stderr,
+        IReadOnlyList<PreparedFile> files)
+    {
+        _folder = folder;
+        _socket = socket;
+        _process = process;
+        _stderr = stderr;
+        Files = files;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PreparedFile> Files { get; }
+
+    /// <summary>The worker's process id (CRIU's, once the launcher has exec'd it).</summary>
+    public int ProcessId => _process.ProcessId;
+
+    /// <summary>Whether the worker has served its restore or died.</summary>
+    public bool IsSpent => Volatile.Read(ref _used) != 0 || _process.Task.IsCompleted;
+
+    /// <summary>Starts a worker: <paramref name="spawnHelper"/> connects to a fresh socket, opens
+    /// <paramref name="files"/> as descriptors 5, 6, ... and execs <c>criu swrk 3</c>.</summary>
+    public static async Task<CriuRestoreWorker> StartAsync(CriuCommand command, string spawnHelper, IReadOnlyList<PreparedFile> files,
+        IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new CheckpointException("restore workers need Linux");
+        var folder = Path.Combine(Path.GetTempPath(), "fgs-criu-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var socketPath = Path.Combine(folder, "rpc.sock");
+        var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        Socket? connection = null;
+        CommandTask<CommandResult>? process = null;
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+            listener.Listen(1);
+            var args = new List<string> { "--keep-nice", "--connect", $"{SocketFd}:{socketPath}" };
+            for (var i = 0; i < files.Count; i++)
+            {
+                args.Add("--fd");
+                args.Add(string.Create(CultureInfo.InvariantCulture, $"{FirstFileFd + i}:{(files[i].Write ? 'a' : 'r')}:{files[i].Path}"));
+            }
+            args.Add("--");
+            args.Add(command.FileName);
+            args.AddRange(command.PrefixArguments);
+            args.Add("swrk");
+            args.Add(SocketFd.ToString(CultureInfo.InvariantCulture));
+            var stderr = new StringBuilder();
+            process = Cli.Wrap(spawnHelper).WithArguments(args)
+                .WithEnvironmentVariables(environment)
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(CancellationToken.None);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(s_connectTimeout);
+            var accept = listener.AcceptAsync(timeout.Token).AsTask();
+            var first = await Task.WhenAny(accept, process.Task).ConfigureAwait(false);
+            if (first != accept)
+            {
+                timeout.Cancel();
+                var exit = (await process.Task.ConfigureAwait(false)).ExitCode;
+                throw new CheckpointException($"the restore worker exited ({exit}) before connecting: {stderr.ToString().Trim()}");
+            }
+            try
+            {
+                connection = await accept.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CheckpointException($"the restore worker did not connect within {s_connectTimeout.TotalSeconds:0} s");
+            }
+            var peer = PeerPid(connection);
+            if (peer != process.ProcessId)
+                throw new CheckpointException($"the restore socket was connected by process {peer}, not the worker {process.ProcessId}");
+            var worker = new CriuRestoreWorker(folder, connection, process, stderr, files);
+            connection = null;
+            process = null;
+            return worker;
+        }
+        catch (SocketException e)
+        {
+            throw new CheckpointException($"the restore worker's socket failed ({e.SocketErrorCode}): {e.Message}");
+        }
+        finally
+        {
+            listener.Dispose();
+            try
+            {
+                File.Delete(socketPath);
+            }
+            catch (IOException)
+            {
+            }
+            if (process is not null)
+            {
+                connection?.Dispose();
+                Kill(process.ProcessId);
+                TryDeleteFolder(folder);
+            }
+        }
+    }
+
+    /// <summary>Restores one copy of <paramref name="image"/>: each of <paramref name="checkpointPaths"/>
+    /// (the files the dumped process had open, in the order of <see cref="Files"/>) is replaced by the
+    /// worker's file at the same position.</summary>
+    public async Task<RestoredProcess> RestoreAsync(SnapshotImage image, IReadOnlyList<string> checkpointPaths, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _used, 1) != 0)
+            throw new InvalidOperationException("a restore worker serves one restore");
+        if (checkpointPaths.Count != Files.Count)
+            throw new ArgumentException($"the worker holds {Files.Count} files, {checkpointPaths.Count} given", nameof(checkpointPaths));
+        // CRIU resolves the image folder with readlink, so it is named through a symbolic link.
+        var link = Path.Combine(_folder, "images");
+        File.CreateSymbolicLink(link, image.Directory);
+        var logName = "restore-" + Path.GetFileName(_folder) + ".log";
+        var logPath = Path.Combine(image.Directory, logName);
+        var inherited = new (string, int)[Files.Count];
+        for (var i = 0; i < Files.Count; i++)
+            inherited[i] = (checkpointPaths[i].TrimStart('/'), FirstFileFd + i);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _socket.SendAsync(CriuRpc.RestoreRequest(link, logName, inherited), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[64 * 1024];
+            int received;
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                limit.CancelAfter(timeout);
+                try
+                {
+                    received = await _socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new CheckpointException($"criu restore did not answer within {timeout.TotalSeconds:0} s: {Describe(logPath)}");
+                }
+            }
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (received == 0)
+            {
+                var exit = await ExitCodeAsync().ConfigureAwait(false);
+                throw new CheckpointException(CriuLog.Describe("restore", exit, ReadLog(logPath), _stderr.ToString()));
+            }
+            CriuResponse response;
+            try
+            {
+                response = CriuRpc.ParseResponse(buffer.AsSpan(0, received));
+            }
+            catch (FormatException e)
+            {
+                throw new CheckpointException("criu restore answered with a malformed response: " + e.Message);
+            }
+            if (!response.Success || response.Pid <= 0)
+            {
+                var exit = await ExitCodeAsync().ConfigureAwait(false);
+                throw new CheckpointException(CriuLog.Describe("restore", exit, ReadLog(logPath),
+                    (response.ErrorMessage ?? "") + _stderr));
+            }
+            TryDeleteFile(logPath);
+            return new RestoredProcess(response.Pid, elapsed);
+        }
+        catch (SocketException e)
+        {
+            throw new CheckpointException($"criu restore's socket failed ({e.SocketErrorCode}): {Describe(logPath)}");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        if (!_process.Task.IsCompleted)
+        {
+            // An unused worker exits when its socket closes; a stuck one is killed.
+            var exited = await Task.WhenAny(_process.Task, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+            if (exited != _process.Task)
+                Kill(_process.ProcessId);
+        }
+        try
+        {
+            await _process.Task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+        }
+        TryDeleteFolder(_folder);
+    }
+
+    private async Task<int> ExitCodeAsync()
+    {
+        var exited = await Task.WhenAny(_process.Task, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        return exited == _process.Task ? (await _process.Task.ConfigureAwait(false)).ExitCode : -1;
+    }
+
+    private string Describe(string logPath)
+    {
+        var log = ReadLog(logPath);
+        var errors = log is null ? [] : CriuLog.Errors(log);
+        return errors.Count > 0 ? string.Join("; ", errors.Take(4)) : "no error in the log";
+    }
+
+    /// <summary>The process id of a Unix socket's peer (SO_PEERCRED).</summary>
+    private static int PeerPid(Socket socket)
+    {
+        const int SolSocket = 1;
+        const int SoPeerCred = 17;
+        Span<byte> credentials = stackalloc byte[12];
+        var length = socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials);
+        return length >= 4 ? BitConverter.ToInt32(credentials[..4]) : -1;
+    }
+
+    private static void Kill(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+
+    private static string? ReadLog(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void TryDeleteFolder(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
