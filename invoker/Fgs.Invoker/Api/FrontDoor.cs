@@ -103,7 +103,7 @@ internal sealed class FrontDoor : IHttpHandler
         {
             // Like /healthz, scraped without a signature (Prometheus cannot sign requests).
             await exchange.RespondAsync(200, "text/plain; version=0.0.4; charset=utf-8"u8,
-                PrometheusExporter.Render(_metrics, _instances.PoolCounts())).ConfigureAwait(false);
+                PrometheusExporter.Render(_metrics, _instances.PoolCounts(), _instances.SnapshotCounts())).ConfigureAwait(false);
             return;
         }
         if (path.SequenceEqual("/healthz"u8))

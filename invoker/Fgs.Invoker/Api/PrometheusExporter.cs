@@ -15,6 +15,9 @@ internal static class PrometheusExporter
     /// <summary>Instance counts of one pool.</summary>
     public readonly record struct PoolCounts(string FunctionUrn, string Version, int MemoryMb, string Kind, int Starting, int Idle, int Busy, int Frozen);
 
+    /// <summary>Snapshot restores of one function version.</summary>
+    public readonly record struct SnapshotCounts(string FunctionUrn, string Version, long Restored, long Failed, double SecondsSum, double MaxSeconds, int Live);
+
     private sealed record MetricFamily(string Name, string Type, string Help,
         Func<FunctionStatistics, IEnumerable<(string Suffix, (string Key, string Value)? Label, double Value)>> Samples);
 
@@ -36,7 +39,7 @@ internal static class PrometheusExporter
         new("fgs_function_memory_max_megabytes", "gauge", "Largest instance memory (resident, whole tree) seen at the end of an invocation.", s => One(s.MaxMemoryMb)),
     ];
 
-    public static byte[] Render(FunctionMetrics metrics, IReadOnlyList<PoolCounts> pools)
+    public static byte[] Render(FunctionMetrics metrics, IReadOnlyList<PoolCounts> pools, IReadOnlyList<SnapshotCounts>? snapshots = null)
     {
         var sb = new StringBuilder(4096);
         var stats = metrics.All.ToList();
@@ -76,7 +79,48 @@ internal static class PrometheusExporter
         sb.Append("fgs_instance_thaw_seconds_sum ").Append(thaw.TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
         Family(sb, "fgs_instance_thaw_seconds_max", "gauge", "Longest resume of a paused instance so far.");
         sb.Append("fgs_instance_thaw_seconds_max ").Append(thaw.MaxSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
+        if (snapshots is { Count: > 0 })
+        {
+            RenderSnapshots(sb, snapshots);
+        }
         return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    private static void RenderSnapshots(StringBuilder sb, IReadOnlyList<SnapshotCounts> snapshots)
+    {
+        Family(sb, "fgs_snapshot_restores_total", "counter",
+            "Instances started from a snapshot (outcome restored), or whose restore failed and that cold started instead (outcome failed).");
+        foreach (var s in snapshots)
+        {
+            SnapshotSample(sb, "fgs_snapshot_restores_total", s, ("outcome", "restored"), s.Restored);
+            SnapshotSample(sb, "fgs_snapshot_restores_total", s, ("outcome", "failed"), s.Failed);
+        }
+        Family(sb, "fgs_snapshot_restore_seconds", "summary", "Time from the start of a restore to the end of the copy's restore hook.");
+        foreach (var s in snapshots)
+        {
+            SnapshotSample(sb, "fgs_snapshot_restore_seconds_sum", s, null, s.SecondsSum);
+            SnapshotSample(sb, "fgs_snapshot_restore_seconds_count", s, null, s.Restored);
+        }
+        Family(sb, "fgs_snapshot_restore_seconds_max", "gauge", "Longest restore so far.");
+        foreach (var s in snapshots)
+        {
+            SnapshotSample(sb, "fgs_snapshot_restore_seconds_max", s, null, s.MaxSeconds);
+        }
+        Family(sb, "fgs_snapshot_restored_instances", "gauge", "Instances restored from a snapshot that are running now.");
+        foreach (var s in snapshots)
+        {
+            SnapshotSample(sb, "fgs_snapshot_restored_instances", s, null, s.Live);
+        }
+    }
+
+    private static void SnapshotSample(StringBuilder sb, string name, SnapshotCounts s, (string Key, string Value)? extra, double value)
+    {
+        sb.Append(name).Append("{function=\"").Append(Escape(s.FunctionUrn)).Append("\",version=\"").Append(Escape(s.Version)).Append('"');
+        if (extra is { } e)
+        {
+            sb.Append(',').Append(e.Key).Append("=\"").Append(Escape(e.Value)).Append('"');
+        }
+        sb.Append("} ").Append(value.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
     }
 
     private static void Family(StringBuilder sb, string name, string type, string help)

@@ -282,6 +282,23 @@ internal sealed class InstanceManager : IAsyncDisposable
         return result;
     }
 
+    /// <summary>Restores per function version, for the metrics endpoint (empty without snapshots).</summary>
+    public List<Api.PrometheusExporter.SnapshotCounts> SnapshotCounts()
+    {
+        if (Snapshots is not { } snapshots)
+        {
+            return [];
+        }
+        var all = snapshots.Metrics.All();
+        var result = new List<Api.PrometheusExporter.SnapshotCounts>(all.Count);
+        foreach (var c in all)
+        {
+            var urn = new FunctionUrn(_options.Region, c.Function.ProjectId, c.Function.Package, c.Function.Name, null).ToString();
+            result.Add(new(urn, c.Version, c.Restored, c.Failed, c.SecondsSum, c.MaxSeconds, c.Live));
+        }
+        return result;
+    }
+
     /// <summary>Stops the instances of a deleted function, every version's (in-flight invocations finish first).</summary>
     public void Retire(FunctionKey key)
     {

@@ -31,6 +31,9 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task> _making = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RestoredInstance, byte> _live = new();
 
+    /// <summary>Restores per function version, for <c>/metrics</c>.</summary>
+    public SnapshotMetrics Metrics { get; } = new();
+
     /// <summary>Restored copies serving now (for diagnostics and tests).</summary>
     internal RestoredInstance[] Live => [.. _live.Keys];
     private readonly CancellationTokenSource _stop = new();
@@ -134,6 +137,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
                 instances.Service.Images.Remove(key);
             }
             _log($"{key}: snapshot restore failed, cold starting instead: {reason}");
+            Metrics.Failed(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version);
             return null;
         }
         var instance = new RestoredInstance(copy, events, _time)
@@ -148,6 +152,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             $"{key}: restored copy {copy.RootPid} in {copy.ReadyAfter.TotalMilliseconds:0} ms (criu {copy.CriuTime.TotalMilliseconds:0} ms, {(copy.PreparedTool ? "started ahead" : "started for this restore")}; then the restore hook)"));
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);
+        Metrics.Restored(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version, copy.ReadyAfter, instance.Exited);
         return LaunchResult.Ready(instance);
     }
 
@@ -193,6 +198,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     /// <summary>Forgets a deleted function's setting and snapshots.</summary>
     public void ForgetFunction(FunctionKey function)
     {
+        Metrics.Forget(function);
         _enabled.TryRemove(function, out _);
         _newest.TryRemove(function, out _);
         if (_instances.IsCompletedSuccessfully)

@@ -139,6 +139,14 @@ public sealed class SnapshotApiTests
             Assert.Equal((128L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(limit).Trim());
         }
 
+        // Restores are counted on /metrics, with the copy serving now.
+        var series = $"{{function=\"{InvokerFixture.Urn("snap-dotnet", null)}\",version=\"1\"";
+        var metrics = await fx.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains($"fgs_snapshot_restores_total{series},outcome=\"restored\"}} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"fgs_snapshot_restores_total{series},outcome=\"failed\"}} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"fgs_snapshot_restored_instances{series}}} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"fgs_snapshot_restore_seconds_count{series}}} 1\n", metrics, StringComparison.Ordinal);
+
         // Corrupt the image, and make the next invocation a cold start.
         var key = $"{InvokerFixture.Project}/default/snap-dotnet:1";
         Assert.True(snapshots.Service.Images.TryGet(key, out var image));
@@ -158,6 +166,9 @@ public sealed class SnapshotApiTests
             Assert.True(answer.RootElement.GetProperty("initialized").GetBoolean());
             Assert.Equal(0, answer.RootElement.GetProperty("restores").GetInt32());
         }
+        metrics = await fx.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains($"fgs_snapshot_restores_total{series},outcome=\"failed\"}} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"fgs_snapshot_restored_instances{series}}} 0\n", metrics, StringComparison.Ordinal);
         var (_, failed) = await SendAsync(fx, HttpMethod.Get, "snap-dotnet", "state", qualifier: "1");
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.False(string.IsNullOrEmpty(failed.GetProperty("code").GetString()));
