@@ -75,6 +75,66 @@ public sealed class DemoSnapshotTests
         }
     }
 
+    [Fact]
+    public async Task A_demo_with_snapshots_in_its_manifest_gets_its_settings_and_version_1_follows_its_code_across_restarts()
+    {
+        var demos = Path.Combine(Path.GetTempPath(), "fgs-demo-manifest-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = Path.Combine(Path.GetTempPath(), "fgs-test-" + Guid.NewGuid().ToString("N")[..10]);
+        var folder = Path.Combine(demos, "manifest-demo");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "demo.json"),
+            """{"handler":"my.Handler","memory_size":256,"timeout":7,"user_data":"{\"GREETING\":\"hi\"}","snapshots":true}""");
+        try
+        {
+            foreach (var code in new[] { "one", "two", "two" })
+            {
+                // A plain runtime (it does not speak the checkpoint protocol: its snapshot fails, it serves by cold starts).
+                var bootstrap = Path.Combine(folder, "bootstrap");
+                await File.WriteAllTextAsync(bootstrap, $$"""
+                    #!/bin/bash
+                    API="http://${RUNTIME_API_ADDR}/v1/runtime/invocation"
+                    MANIFEST=$([ -e "$RUNTIME_CODE_ROOT/demo.json" ] && echo packaged || echo left-out)
+                    while true; do
+                      H=$(mktemp); curl -sS -D "$H" -o /dev/null "$API/request" || { sleep 0.05; continue; }
+                      ID=$(grep -i '^x-cff-request-id:' "$H" | cut -d: -f2- | tr -d '[:space:]')
+                      curl -sS -o /dev/null -X POST --data-binary "{\"code\":\"{{code}}\",\"greeting\":\"$GREETING\",\"handler\":\"$RUNTIME_HANDLER\",\"memory\":$RUNTIME_MEMORY,\"manifest\":\"$MANIFEST\"}" "$API/response/$ID"; rm -f "$H"
+                    done
+                    """.Replace("\r\n", "\n", StringComparison.Ordinal));
+                File.SetUnixFileMode(bootstrap, (UnixFileMode)0x1ED);
+                await using var fx = await InvokerFixture.StartAsync(o =>
+                {
+                    o.DemoDir = demos;
+                    o.DemoProjectId = InvokerFixture.Project;
+                }, dataDir: data);
+                var version1 = InvokerFixture.Urn("manifest-demo", "1");
+                Assert.Equal([version1], fx.Host.DemoFunctions);
+                var (status, state) = await SnapshotRest.SendAsync(fx.Client, HttpMethod.Get, version1, "state");
+                Assert.Equal(200, status);
+                Assert.NotEqual("disabled", state.GetProperty("state").GetString());
+                Assert.NotEqual("enabled", state.GetProperty("state").GetString()); // a snapshot is made (or unsupported) at every start
+
+                var answer = await SnapshotRest.InvokeOkAsync(fx.Client, version1, "{}");
+                Assert.Equal(code, answer.GetProperty("code").GetString());
+                Assert.Equal("hi", answer.GetProperty("greeting").GetString());
+                Assert.Equal("my.Handler", answer.GetProperty("handler").GetString());
+                Assert.Equal(256, answer.GetProperty("memory").GetInt32());
+                Assert.Equal("left-out", answer.GetProperty("manifest").GetString());
+                using var versions = await fx.Client.GetAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("manifest-demo", null)}/versions");
+                var listed = await versions.Content.ReadAsStringAsync();
+                Assert.True(versions.IsSuccessStatusCode, listed);
+                Assert.Single(System.Text.Json.JsonDocument.Parse(listed).RootElement.GetProperty("versions").EnumerateArray(),
+                    v => v.GetProperty("version").GetString() == "1");
+                // Let the background snapshot attempt finish before the invoker stops.
+                await SnapshotRest.WaitWhileMakingAsync(fx.Client, version1, TimeSpan.FromSeconds(60));
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(demos, true); } catch (IOException) { }
+            try { Directory.Delete(data, true); } catch (IOException) { }
+        }
+    }
+
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
