@@ -73,6 +73,11 @@ foreach (var urn in host.DemoFunctions)
     Console.WriteLine($"  demo function {urn}");
     Console.WriteLine($"    curl -s -X POST -H 'Content-Type: application/json' -H 'X-Cff-Log-Type: tail' \\");
     Console.WriteLine($"      http://{endpoint}/v2/{project}/fgs/functions/{urn}/invocations -d '{{\"hello\":\"world\"}}'");
+    if (urn.Split(':').Length == 8)
+    {
+        // A demo with snapshots, listed by its published version: where its snapshot stands.
+        Console.WriteLine($"    curl -s http://{endpoint}/v2/{project}/fgs/functions/{urn}/snapshots/state");
+    }
 }
 
 await stop.Task;

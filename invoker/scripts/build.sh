@@ -28,7 +28,5 @@ if [ "${1:-}" = "--force" ] || stale "$BIN" core invoker/Fgs.Invoker snapshot gp
   touch "$BIN"
 fi
 
-if [ "${1:-}" = "--force" ] || stale artifacts/demo/echo-csharp/bootstrap invoker/demo; then
-  echo "staging the demo functions..." >&2
-  invoker/demo/package.sh artifacts/demo
-fi
+# The demo staging skips each demo that is up to date itself.
+invoker/demo/package.sh artifacts/demo ${1:+"$1"}

@@ -937,9 +937,16 @@ internal sealed class FunctionService
         return Json(response, FgsJsonContext.Default.ListQuotasResponse);
     }
 
+    /// <summary>Name of a demo folder's optional settings file (not part of its code package).</summary>
+    internal const string DemoManifest = "demo.json";
+
     /// <summary>Loads the demo functions shipped with the product: each sub-folder of
     /// <paramref name="demoDir"/> holding a <c>bootstrap</c> becomes a Custom function of the same
-    /// name (created, or its code refreshed when it changed).</summary>
+    /// name (created, or its code refreshed when it changed). A <c>demo.json</c> beside the bootstrap
+    /// may set the function's settings as in a create request (<c>handler</c>, <c>memory_size</c>,
+    /// <c>timeout</c>, <c>initializer_handler</c>, <c>initializer_timeout</c>, <c>user_data</c>), and
+    /// <c>"snapshots": true</c> enables snapshots and publishes version 1, whose snapshot is then made
+    /// in the background. Such a demo is listed by its version 1 URN.</summary>
     public IReadOnlyList<string> PreloadDemos(string demoDir, string projectId, Action<string> log)
     {
         var loaded = new List<string>();
@@ -951,7 +958,25 @@ internal sealed class FunctionService
                 continue;
             }
             var name = Path.GetFileName(dir);
-            var zip = ZipFolder(dir);
+            CreateFunctionRequestBody? manifest = null;
+            var snapshots = false;
+            var manifestPath = Path.Combine(dir, DemoManifest);
+            if (File.Exists(manifestPath))
+            {
+                try
+                {
+                    var bytes = File.ReadAllBytes(manifestPath);
+                    manifest = JsonSerializer.Deserialize(bytes, FgsJsonContext.Default.CreateFunctionRequestBody);
+                    using var doc = JsonDocument.Parse(bytes);
+                    snapshots = doc.RootElement.TryGetProperty("snapshots", out var flag) && flag.ValueKind == JsonValueKind.True;
+                }
+                catch (JsonException e)
+                {
+                    log($"demo {name}: {DemoManifest} is not valid: {e.Message}");
+                    continue;
+                }
+            }
+            var zip = ZipFolder(dir, skip: DemoManifest);
             var digest = FunctionMapper.ComputeDigest(zip);
             var urn = new FunctionUrn(_options.Region, projectId, FunctionLimits.DefaultPackage, name, null);
             if (_catalog.TryGet(projectId, FunctionLimits.DefaultPackage, name, out var existing))
@@ -966,30 +991,82 @@ internal sealed class FunctionService
                         continue;
                     }
                 }
+            }
+            else
+            {
+                var create = new CreateFunctionRequestBody
+                {
+                    FuncName = name,
+                    Package = FunctionLimits.DefaultPackage,
+                    Runtime = FunctionRuntimes.Custom,
+                    Handler = manifest?.Handler ?? "bootstrap",
+                    MemorySize = manifest?.MemorySize ?? 128,
+                    Timeout = manifest?.Timeout ?? 30,
+                    InitializerHandler = manifest?.InitializerHandler,
+                    InitializerTimeout = manifest?.InitializerTimeout,
+                    UserData = manifest?.UserData,
+                    CodeType = CodeTypes.Zip,
+                    Description = manifest?.Description ?? "demo function shipped with the invoker",
+                    FuncCode = new FuncCode { File = Convert.ToBase64String(zip) },
+                };
+                var result = Create(projectId, new ReadOnlySequence<byte>(JsonSerializer.SerializeToUtf8Bytes(create, FgsJsonContext.Default.CreateFunctionRequestBody)));
+                if (result.Error is { } err)
+                {
+                    log($"demo {name}: {err.ErrorMessage}");
+                    continue;
+                }
+            }
+            if (!snapshots)
+            {
                 loaded.Add(urn.ToString());
                 continue;
             }
-            var create = new CreateFunctionRequestBody
+            if (PreloadSnapshotDemo(urn, log) is { } version)
             {
-                FuncName = name,
-                Package = FunctionLimits.DefaultPackage,
-                Runtime = FunctionRuntimes.Custom,
-                Handler = "bootstrap",
-                MemorySize = 128,
-                Timeout = 30,
-                CodeType = CodeTypes.Zip,
-                Description = "demo function shipped with the invoker",
-                FuncCode = new FuncCode { File = Convert.ToBase64String(zip) },
-            };
-            var result = Create(projectId, new ReadOnlySequence<byte>(JsonSerializer.SerializeToUtf8Bytes(create, FgsJsonContext.Default.CreateFunctionRequestBody)));
-            if (result.Error is { } err)
-            {
-                log($"demo {name}: {err.ErrorMessage}");
-                continue;
+                loaded.Add(version.ToString());
             }
-            loaded.Add(urn.ToString());
         }
         return loaded;
+    }
+
+    /// <summary>Enables snapshots of a demo and makes version 1 match its latest code: published when
+    /// missing, published again when its code is older. A version published before this invoker
+    /// started has no snapshot (images live as long as the invoker), so its snapshot is made again.</summary>
+    private FunctionUrn? PreloadSnapshotDemo(FunctionUrn urn, Action<string> log)
+    {
+        const string demoVersion = "1";
+        var function = Key(urn);
+        var versionUrn = new FunctionUrn(urn.Region, urn.ProjectId, urn.Package, urn.Name, demoVersion);
+        if (Snapshots is { } coordinator && !coordinator.IsEnabled(function))
+        {
+            coordinator.SetEnabled(function, true);
+        }
+        if (!_catalog.TryGet(urn.ProjectId, urn.Package, urn.Name, out var latest))
+        {
+            return null;
+        }
+        if (_versions.Get(function).Versions.TryGetValue(demoVersion, out var published))
+        {
+            if (published.Definition.Digest == latest.Digest)
+            {
+                Snapshots?.OnPublished(published.Definition);
+                return versionUrn;
+            }
+            if (Delete(versionUrn).Error is { } deleteError)
+            {
+                log($"demo {urn.Name}: version {demoVersion}: {deleteError.ErrorMessage}");
+                return null;
+            }
+        }
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new CreateFunctionVersionRequestBody { Version = demoVersion, Description = "demo version with a snapshot" },
+            FgsJsonContext.Default.CreateFunctionVersionRequestBody);
+        if (PublishVersion(urn, new ReadOnlySequence<byte>(body)).Error is { } publishError)
+        {
+            log($"demo {urn.Name}: version {demoVersion}: {publishError.ErrorMessage}");
+            return null;
+        }
+        return versionUrn;
     }
 
     /// <summary>Deletes stored packages that neither a function's latest nor a published version uses any more.</summary>
@@ -1073,7 +1150,7 @@ internal sealed class FunctionService
         return ms.ToArray();
     }
 
-    internal static byte[] ZipFolder(string dir)
+    internal static byte[] ZipFolder(string dir, string? skip = null)
     {
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
@@ -1081,6 +1158,10 @@ internal sealed class FunctionService
             foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var rel = Path.GetRelativePath(dir, file).Replace('\\', '/');
+                if (rel == skip)
+                {
+                    continue;
+                }
                 var e = zip.CreateEntry(rel, CompressionLevel.Fastest);
                 e.ExternalAttributes = (int)File.GetUnixFileMode(file) << 16;
                 e.LastWriteTime = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero); // stable digest
