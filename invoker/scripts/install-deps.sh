@@ -1,9 +1,10 @@
 #!/bin/bash
 # Installs what this project needs and a fresh Debian machine may lack. Idempotent, and does
 # nothing (needs no network) once everything is present.
-#   install-deps.sh run    what ./run.sh needs: the .NET SDK, a native toolchain for Native AOT, curl, python3
-#   install-deps.sh test   plus what the tests need: Go, a JDK, Node.js and npm, and CRIU for
-#                          snapshot tests (install-criu.sh; skipped tests say why when it fails)
+#   install-deps.sh run    what ./run.sh needs: the .NET SDK, a native toolchain for Native AOT, curl,
+#                          python3, a JDK (the Java snapshot demo) and CRIU for snapshot restores
+#                          (install-criu.sh; without it the snapshot demos cold start)
+#   install-deps.sh test   plus what the tests need: Go, Node.js and npm
 set -euo pipefail
 
 need=()
@@ -19,9 +20,9 @@ have clang || have gcc || need+=(clang)
 have curl || need+=(curl)
 have python3 || need+=(python3)
 have setsid || need+=(util-linux)
+{ have java && have javac; } || need+=(default-jdk-headless)
 if [ "${1:-run}" = test ]; then
   have go || need+=(golang-go)
-  have java || need+=(default-jdk-headless)
   have node || need+=(nodejs)
   have npm || need+=(npm)
 fi
@@ -35,7 +36,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
 fi
 
-if [ "${1:-run}" = test ]; then
-  # CRIU is optional: without it snapshot tests are skipped with the reason.
-  "$(dirname "${BASH_SOURCE[0]}")/install-criu.sh" > /dev/null || echo "CRIU set-up failed; snapshot tests will be skipped" >&2
-fi
+# CRIU is optional: without it snapshot tests are skipped with the reason and snapshot demos cold start.
+"$(dirname "${BASH_SOURCE[0]}")/install-criu.sh" > /dev/null || echo "CRIU set-up failed; snapshots are unavailable (tests skip, instances cold start)" >&2
