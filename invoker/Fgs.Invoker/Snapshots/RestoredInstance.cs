@@ -202,7 +202,7 @@ internal sealed class RestoredInstance : IFunctionInstance
             _inFlight++;
         }
         var type = Encoding.ASCII.GetString(InvokeTypeNames.Utf8(inv.Type));
-        var sent = _copy.Api.Send(type, inv.EventMemory.ToArray());
+        var sent = _copy.Api.Send(type, inv.EventMemory.ToArray(), inv.RequestId);
         try
         {
             await sent.Taken.WaitAsync(inv.Timeout, _time, _stop.Token).ConfigureAwait(false);

@@ -57,10 +57,11 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
 
     /// <summary>Queues an event of <paramref name="invokeType"/>. The caller waits on the returned
     /// event's <see cref="SentEvent.Taken"/> and <see cref="SentEvent.Outcome"/>, and calls
-    /// <see cref="Abandon"/> once it no longer waits.</summary>
-    public SentEvent Send(string invokeType, byte[] body)
+    /// <see cref="Abandon"/> once it no longer waits. The runtime sees <paramref name="requestId"/>
+    /// (an invocation's own request id), else a new one.</summary>
+    public SentEvent Send(string invokeType, byte[] body, string? requestId = null)
     {
-        var ev = new SentEvent(Guid.NewGuid().ToString(), invokeType, body);
+        var ev = new SentEvent(requestId ?? Guid.NewGuid().ToString(), invokeType, body);
         _pending[ev.Id] = ev;
         if (!_events.Writer.TryWrite(ev))
         {

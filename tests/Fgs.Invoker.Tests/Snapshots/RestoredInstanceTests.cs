@@ -36,7 +36,9 @@ public sealed class RestoredInstanceTests
         Assert.False(inv.IsCompleted, $"timed out before its run took the timeout: {inv.Status} {inv.FailureDetail}");
 
         await File.AppendAllTextAsync(rig.OutputFile, "hello from the copy\n", TestContext.Current.CancellationToken);
-        await rig.Runtime.PostAsync(rig.Runtime.Seen.Single(e => e.Type == "sync").Id, error: false, "ok");
+        // The runtime sees the invocation's own request id.
+        Assert.Equal("req-1", rig.Runtime.Seen.Single(e => e.Type == "sync").Id);
+        await rig.Runtime.PostAsync("req-1", error: false, "ok");
         Assert.Equal(InvocationStatus.Success, await inv.WaitAsync());
         Assert.Equal("ok", Encoding.UTF8.GetString(inv.Result));
 
