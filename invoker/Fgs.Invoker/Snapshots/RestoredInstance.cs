@@ -343,14 +343,15 @@ internal sealed class RestoredInstance : IFunctionInstance
     /// definition, and bounded by its timeout).</summary>
     private void MaybeHeartbeat(long now)
     {
-        if (HeartbeatHandler is not { } handler || Volatile.Read(ref _frozen) != 0)
+        if (HeartbeatHandler is not { } handler)
         {
             return;
         }
         var period = (long)(ProcessInstance.HeartbeatPeriod.TotalSeconds * _time.TimestampFrequency);
         lock (_gate)
         {
-            if (_heartbeating)
+            // A paused copy is not asked (it could not answer); TryFreeze and Thaw hold the same lock.
+            if (_heartbeating || _frozen != 0)
             {
                 return;
             }
