@@ -74,10 +74,13 @@ internal sealed class InstanceOutputSink : IDisposable
         }
     }
 
-    public void Note(ProcessInstance instance, string message)
+    public void Note(ProcessInstance instance, string message) => Note(message);
+
+    /// <summary>Writes a platform note about an instance (of any kind) to the function's log.</summary>
+    public void Note(string message)
     {
         _notes?.Invoke(message);
-        Write(instance, null, Encoding.UTF8.GetBytes("[platform] " + message + "\n"));
+        Write(Encoding.UTF8.GetBytes("[platform] " + message + "\n"));
     }
 
     /// <summary>Writes what is pending to the file (the background writer calls it; tests and

@@ -146,6 +146,8 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             Sink = sink,
             PreStopHandler = spec.PreStopHandler,
             PreStopTimeout = spec.PreStopTimeout,
+            HeartbeatHandler = spec.HeartbeatHandler,
+            MemoryMb = spec.MemoryMb,
         };
         instance.CollectOutput(null); // the restore hook's output, into the function's log
         _log(string.Create(CultureInfo.InvariantCulture,

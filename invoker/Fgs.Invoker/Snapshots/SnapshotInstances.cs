@@ -138,9 +138,16 @@ internal sealed class SnapshotInstances : IAsyncDisposable
         }
     }
 
+    /// <summary>The user a snapshot of <paramref name="spec"/> is made as, which its copies keep: the
+    /// instance user, where CRIU can checkpoint a process of another user
+    /// (<see cref="PidNamespaceLauncher.UserSwitchUnavailableReason"/>); else null, the invoker's own.</summary>
+    public static InstanceUser? MakerUser(InstanceSpec spec) =>
+        PidNamespaceLauncher.UserSwitchUnavailableReason is null ? spec.RunAs : null;
+
     private static async Task<SnapshotCopy> LaunchAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
-        var (folder, address, output) = CreateFiles(spec);
+        var user = MakerUser(spec);
+        var (folder, address, output) = CreateFiles(spec.InstancesRoot, user);
         var api = new SnapshotRuntimeApi();
         await File.WriteAllTextAsync(address, api.Address, cancellationToken).ConfigureAwait(false);
         var environment = new Dictionary<string, string>(spec.Environment)
@@ -161,6 +168,10 @@ internal sealed class SnapshotInstances : IAsyncDisposable
                 AddressFile = address,
                 OutputFile = output,
                 Environment = environment,
+                // As an ordinary instance: the invoker's instance user, when it has one. Copies
+                // restored from the snapshot keep it.
+                UserId = user?.Uid,
+                GroupId = user?.Gid,
             });
             var root = await PidNamespaceLauncher.WaitForNamespaceInitAsync(launcher.Id, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
             api.SetRoot(root);
@@ -174,12 +185,23 @@ internal sealed class SnapshotInstances : IAsyncDisposable
         }
     }
 
-    internal static (string Folder, string Address, string Output) CreateFiles(InstanceSpec spec)
+    /// <summary>A copy's (or the maker's) folder, address file and output file, owned by the user it runs as.</summary>
+    internal static (string Folder, string Address, string Output) CreateFiles(InstanceSpec spec) =>
+        CreateFiles(spec.InstancesRoot, MakerUser(spec));
+
+    private static (string Folder, string Address, string Output) CreateFiles(string instancesRoot, InstanceUser? user)
     {
-        var folder = Path.Combine(spec.InstancesRoot, "s-" + Guid.NewGuid().ToString("N")[..12]);
+        var folder = Path.Combine(instancesRoot, "s-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
         var output = Path.Combine(folder, "output.log");
         File.WriteAllText(output, "");
+        if (user is not null)
+        {
+            // The instance user owns the folder (its HOME and TMPDIR) and its output file; the
+            // address file, written by the invoker, stays readable to it.
+            _ = Libc.Chown(folder, user.Uid, user.Gid);
+            _ = Libc.Chown(output, user.Uid, user.Gid);
+        }
         return (folder, Path.Combine(folder, "runtime-api"), output);
     }
 

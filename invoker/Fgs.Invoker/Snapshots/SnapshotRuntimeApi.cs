@@ -21,9 +21,9 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
     private const int MaxResponseBytes = 6 * 1024 * 1024;
 
     private readonly HttpServer _server;
-    private readonly Channel<(string Id, string Type, byte[] Body)> _events =
-        Channel.CreateUnbounded<(string, string, byte[])>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<(bool Error, byte[] Body)>> _pending = new();
+    private readonly Channel<SentEvent> _events =
+        Channel.CreateUnbounded<SentEvent>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly ConcurrentDictionary<string, SentEvent> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<int> _root = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -44,19 +44,36 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
     /// <exception cref="TimeoutException">No outcome within <paramref name="timeout"/>.</exception>
     public async Task<(bool Error, byte[] Body)> InvokeAsync(string invokeType, byte[] body, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid().ToString();
-        var outcome = new TaskCompletionSource<(bool, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = outcome;
+        var ev = Send(invokeType, body);
         try
         {
-            await _events.Writer.WriteAsync((id, invokeType, body), cancellationToken).ConfigureAwait(false);
-            return await outcome.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await ev.Outcome.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            Abandon(ev);
         }
     }
+
+    /// <summary>Queues an event of <paramref name="invokeType"/>. The caller waits on the returned
+    /// event's <see cref="SentEvent.Taken"/> and <see cref="SentEvent.Outcome"/>, and calls
+    /// <see cref="Abandon"/> once it no longer waits. The runtime sees <paramref name="requestId"/>
+    /// (an invocation's own request id), else a new one.</summary>
+    public SentEvent Send(string invokeType, byte[] body, string? requestId = null)
+    {
+        var ev = new SentEvent(requestId ?? Guid.NewGuid().ToString(), invokeType, body);
+        _pending[ev.Id] = ev;
+        if (!_events.Writer.TryWrite(ev))
+        {
+            _pending.TryRemove(ev.Id, out _);
+            ev.Cancel();
+        }
+        return ev;
+    }
+
+    /// <summary>Forgets <paramref name="ev"/>: a runtime that has not taken it yet never gets it, and
+    /// an outcome posted for it later is refused (404).</summary>
+    public void Abandon(SentEvent ev) => _pending.TryRemove(ev.Id, out _);
 
     async ValueTask<bool> IHttpHandler.OnConnectedAsync(HttpConnectionInfo connection)
     {
@@ -83,10 +100,14 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
         var path = head.Path;
         if (head.Method == HttpMethodKind.Get && path.SequenceEqual("/v1/runtime/invocation/request"u8))
         {
-            (string Id, string Type, byte[] Body) ev;
+            SentEvent ev;
             try
             {
-                ev = await _events.Reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                do
+                {
+                    ev = await _events.Reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                }
+                while (!_pending.ContainsKey(ev.Id)); // abandoned before it was taken
             }
             catch (OperationCanceledException)
             {
@@ -105,6 +126,7 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
             HttpResponseHeadWriter.WriteEndOfHead(exchange.Output);
             exchange.Output.Write(ev.Body);
             await exchange.Output.FlushAsync().ConfigureAwait(false);
+            ev.MarkTaken();
             return;
         }
         if (head.Method == HttpMethodKind.Post && TryMatchOutcome(path, out var isError, out var id))
@@ -118,7 +140,7 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
                 return;
             }
             await exchange.RespondAsync(202, "application/json"u8, "{\"status\":\"OK\"}"u8).ConfigureAwait(false);
-            outcome!.TrySetResult((isError, body));
+            outcome!.Complete(isError, body);
             return;
         }
         await exchange.RespondAsync(404, "application/json"u8, ErrorBodies.Utf8("FSS.0404", "unknown runtime API path")).ConfigureAwait(false);
@@ -128,8 +150,8 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _server.DisposeAsync().ConfigureAwait(false);
-        foreach (var (_, outcome) in _pending)
-            outcome.TrySetCanceled();
+        foreach (var (_, ev) in _pending)
+            ev.Cancel();
         _stop.Dispose();
     }
 
@@ -146,5 +168,49 @@ internal sealed class SnapshotRuntimeApi : IHttpHandler, IAsyncDisposable
         }
         id = Encoding.ASCII.GetString(path[prefix.Length..]);
         return true;
+    }
+}
+
+/// <summary>An event queued on a <see cref="SnapshotRuntimeApi"/>.</summary>
+internal sealed class SentEvent
+{
+    private readonly TaskCompletionSource _taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(bool Error, byte[] Body)> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SentEvent(string id, string type, byte[] body)
+    {
+        Id = id;
+        Type = type;
+        Body = body;
+    }
+
+    /// <summary>The request id (<c>X-Cff-Request-Id</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>The invoke type (<c>X-CFF-Invoke-Type</c>).</summary>
+    public string Type { get; }
+
+    /// <summary>The event body.</summary>
+    public byte[] Body { get; }
+
+    /// <summary>Completes once the runtime has been handed the event.</summary>
+    public Task Taken => _taken.Task;
+
+    /// <summary>Completes with the runtime's outcome; cancelled when the API stops first.</summary>
+    public Task<(bool Error, byte[] Body)> Outcome => _outcome.Task;
+
+    internal void MarkTaken() => _taken.TrySetResult();
+
+    internal void Complete(bool error, byte[] body)
+    {
+        // An outcome implies the event was taken.
+        _taken.TrySetResult();
+        _outcome.TrySetResult((error, body));
+    }
+
+    internal void Cancel()
+    {
+        _taken.TrySetCanceled();
+        _outcome.TrySetCanceled();
     }
 }

@@ -29,6 +29,8 @@ internal static class SnapshotSupport
         log(capability.Available
             ? $"snapshots: available ({capability.Tool}; {capability.Reason})"
             : $"snapshots: unavailable, instances cold start ({capability.Reason})");
+        if (capability.Available && Fgs.Snapshot.Processes.PidNamespaceLauncher.UserSwitchUnavailableReason is { } why)
+            log($"snapshots: made and restored as the invoker's user even where instances run as another user ({why})");
         var name = $"invoker-{Environment.ProcessId}-{Interlocked.Increment(ref s_stores)}";
         var images = new SnapshotImageStore(Path.Combine(SnapshotImageStore.DefaultRoot, name), budgetBytes);
         // Restores start CRIU ahead of time through the launcher when it is there (see RestoreSlots).

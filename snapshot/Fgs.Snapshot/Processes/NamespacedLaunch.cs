@@ -20,4 +20,12 @@ public sealed record NamespacedLaunch
 
     /// <summary>The file stdout and stderr are appended to.</summary>
     public required string OutputFile { get; init; }
+
+    /// <summary>The user id the instance runs as (null: the caller's own). Set together with
+    /// <see cref="GroupId"/>; CRIU restores a process with the credentials it had at the checkpoint,
+    /// so restored copies run as this user too.</summary>
+    public int? UserId { get; init; }
+
+    /// <summary>The group id the instance runs as, with no supplementary groups (null: the caller's own).</summary>
+    public int? GroupId { get; init; }
 }

@@ -17,11 +17,50 @@ namespace Fgs.Snapshot.Processes;
 /// and restores <c>PR_SET_PDEATHSIG</c>, and a restored copy's parent is the <c>criu restore</c>
 /// process, which exits as soon as the copy runs, so every copy would be killed at once. An instance
 /// is stopped with <see cref="KillNamespace"/> instead.</para>
+/// <para>With <see cref="NamespacedLaunch.UserId"/> set, the program runs as that user and group (no
+/// supplementary groups) through <c>setpriv</c>, under a namespace init that stays root and only waits
+/// for it: <c>criu dump</c> gets the namespace's <c>/proc</c> by mounting one from inside its init,
+/// which an unprivileged init cannot ("Can't create a directory", "Can't get /proc fd"). The address
+/// and output files are opened before the drop; the runtime re-reads the address file through
+/// <c>/proc/self/fd/3</c>, so that file must be readable by the user.</para>
 /// </summary>
 public static class PidNamespaceLauncher
 {
     /// <summary>The descriptor that holds the runtime API address file (<c>RUNTIME_API_ADDR_FD</c>).</summary>
     public const int AddressFd = 3;
+
+    /// <summary>Path of util-linux <c>setpriv</c>, which drops an instance to its user; null when missing.</summary>
+    public static string? SetprivPath { get; } = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Why an instance cannot run as another user and still be checkpointed here; null when
+    /// it can. Besides root and <c>setpriv</c>, <c>criu dump</c> needs <c>CAP_SYS_RESOURCE</c>: it reads
+    /// each process's resource limits with <c>prlimit</c>, which a process of another user refuses
+    /// without it ("Can't get rlimit 0: Operation not permitted"). Containers often lack it.</summary>
+    public static string? UserSwitchUnavailableReason { get; } = FindUserSwitchProblem();
+
+    private static string? FindUserSwitchProblem()
+    {
+        if (SetprivPath is null)
+            return "setpriv is missing";
+        try
+        {
+            var status = File.ReadAllLines("/proc/self/status");
+            var uid = status.FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+            if (uid is not { Length: > 2 } || uid[2] != "0")
+                return "not running as root";
+            var capEff = status.FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+            const int CapSysResource = 24;
+            if (capEff is not { Length: > 1 }
+                || !ulong.TryParse(capEff[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps)
+                || (caps & (1UL << CapSysResource)) == 0)
+                return "this process lacks CAP_SYS_RESOURCE, which criu dump needs to read the resource limits of another user's process";
+            return null;
+        }
+        catch (IOException e)
+        {
+            return "cannot read /proc/self/status: " + e.Message;
+        }
+    }
 
     /// <summary>Starts <paramref name="launch"/>; returns the <c>unshare</c> parent, whose only child
     /// is the namespace's init (see <see cref="WaitForNamespaceInitAsync"/>).</summary>
@@ -36,10 +75,23 @@ public static class PidNamespaceLauncher
         };
         // The shell opens the files (paths as positional parameters, no quoting) and execs unshare.
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"a=$1; o=$2; shift 2; exec unshare --pid --fork setsid \"$@\" {AddressFd}<\"$a\" >>\"$o\" 2>&1");
+        // Dropping to another user, the namespace init stays a root shell that starts the program
+        // (through setpriv, with stdin passed on) and waits for it: CRIU dumps a PID namespace through
+        // a /proc of that namespace, which it mounts from inside the init, and that needs privilege.
+        var init = launch.UserId is null ? "" : "/bin/sh -c 'exec 9<&0; \"$@\" <&9 9<&- & exec 9<&-; wait $!' fgs-init ";
+        psi.ArgumentList.Add($"a=$1; o=$2; shift 2; exec unshare --pid --fork setsid {init}\"$@\" {AddressFd}<\"$a\" >>\"$o\" 2>&1");
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(launch.AddressFile);
         psi.ArgumentList.Add(launch.OutputFile);
+        if (launch.UserId is { } uid)
+        {
+            var gid = launch.GroupId ?? throw new ArgumentException("a user id needs a group id", nameof(launch));
+            psi.ArgumentList.Add(SetprivPath ?? throw new InvalidOperationException("setpriv is missing: cannot start the instance as another user"));
+            psi.ArgumentList.Add("--reuid=" + uid.ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add("--regid=" + gid.ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add("--clear-groups");
+            psi.ArgumentList.Add("--");
+        }
         psi.ArgumentList.Add(launch.FileName);
         foreach (var a in launch.Arguments)
             psi.ArgumentList.Add(a);

@@ -73,6 +73,59 @@ public sealed class SnapshotInstancesTests
     }
 
     [Fact]
+    public async Task A_snapshot_made_for_the_instance_user_restores_copies_that_run_as_that_user()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        if (Fgs.Snapshot.Processes.PidNamespaceLauncher.UserSwitchUnavailableReason is { } why)
+            Assert.Skip("CRIU cannot checkpoint a process of another user here: " + why);
+        var root = FindRepoRoot();
+        var snapshots = await SnapshotSupport.StartAsync(TimeProvider.System, _ => { }, CriuLocator.FindLocalPrefix(root), 1L << 30, ct);
+        if (!snapshots.Service.Capability.Available)
+            Assert.Skip("CRIU cannot checkpoint on this host: " + snapshots.Service.Capability.Reason);
+
+        var folder = Path.Combine(Path.GetTempPath(), "fgs-invoker-snap-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var spec = Spec(root, folder, "dotnet") with { RunAs = new InstanceUser(InstanceUsers.FunctionGraphId, InstanceUsers.FunctionGraphId) };
+            const string key = "test/default/user:1";
+            var status = await snapshots.MakeAsync(key, spec, ct);
+            Assert.True(status.State == SnapshotState.Ready, $"snapshot {status.State}: {status.Reason}");
+
+            var (copy, reason) = await snapshots.TryRestoreAsync(key, spec, s_timeout, ct);
+            Assert.True(copy is not null, "restore failed: " + reason);
+            await using (copy)
+            {
+                // The namespace init is a root shell that only waits (CRIU needs it privileged to
+                // dump the namespace); every process under it, the runtime's, runs as the user.
+                var pids = ProcessTree.Collect(copy.RootPid);
+                Assert.Contains(copy.RootPid, pids);
+                Assert.Equal("0\t0\t0\t0", Status(copy.RootPid)["Uid"]);
+                Assert.Equal("sh", Status(copy.RootPid)["Name"]);
+                var runtime = pids.Where(p => p != copy.RootPid).ToList();
+                Assert.NotEmpty(runtime);
+                foreach (var pid in runtime)
+                {
+                    var fields = Status(pid);
+                    Assert.Equal("1003\t1003\t1003\t1003", fields["Uid"]);
+                    Assert.Equal("1003\t1003\t1003\t1003", fields["Gid"]);
+                    Assert.Equal("", fields["Groups"]);
+                }
+                // The copy, running as that user, still reaches its runtime API and serves.
+                var (error, body) = await copy.InvokeAsync("sync", """{"as":"user"}"""u8.ToArray(), s_timeout, ct);
+                Assert.False(error, Encoding.UTF8.GetString(body));
+                using var doc = JsonDocument.Parse(body);
+                Assert.Equal(1, doc.RootElement.GetProperty("restores").GetInt32());
+            }
+        }
+        finally
+        {
+            snapshots.Service.Images.Clear();
+            Directory.Delete(snapshots.Service.Images.Root, recursive: true);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_snapshot_a_restore_says_cold_start()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -92,6 +145,9 @@ public sealed class SnapshotInstancesTests
                 Directory.Delete(folder, recursive: true);
         }
     }
+
+    private static Dictionary<string, string> Status(int pid) =>
+        File.ReadAllLines($"/proc/{pid}/status").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
 
     private static InstanceSpec Spec(string root, string folder, string runtime)
     {
