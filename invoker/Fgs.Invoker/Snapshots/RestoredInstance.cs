@@ -202,6 +202,12 @@ internal sealed class RestoredInstance : IFunctionInstance
             _inFlight++;
         }
         var type = Encoding.ASCII.GetString(InvokeTypeNames.Utf8(inv.Type));
+        if (inv.Type is InvokeType.Sync or InvokeType.Async)
+        {
+            // What the copy wrote before this invocation is not its own. Collected before the send:
+            // once sent, the copy may take the event and print before this thread runs again.
+            CollectOutput(null);
+        }
         var sent = _copy.Api.Send(type, inv.EventMemory.ToArray(), inv.RequestId);
         try
         {
@@ -211,8 +217,6 @@ internal sealed class RestoredInstance : IFunctionInstance
             inv.DeadlineTimestamp = inv.DeliveredTimestamp + (long)(inv.Timeout.TotalSeconds * _time.TimestampFrequency);
             if (inv.Type is InvokeType.Sync or InvokeType.Async)
             {
-                CollectOutput(null); // what the copy wrote before this invocation is not its own
-
                 WriteLog(inv, Encoding.UTF8.GetBytes($"Start invoke request '{inv.RequestId}', version: {inv.VersionLabel}\n"));
             }
             var (error, body) = await sent.Outcome.WaitAsync(inv.Timeout, _time, _stop.Token).ConfigureAwait(false);
