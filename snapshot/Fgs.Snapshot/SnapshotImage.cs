@@ -12,12 +12,16 @@ public sealed record SnapshotImage(string Directory, long SizeBytes, TimeSpan Ch
     /// <summary>The output file the dumped instance wrote stdout and stderr to (each copy gets its own).</summary>
     public string? OutputFile { get; init; }
 
-    /// <summary>Sums the sizes of the files in <paramref name="directory"/> (not recursive: CRIU writes a flat folder).</summary>
+    /// <summary>Sums the sizes of the files in <paramref name="directory"/> (not recursive: CRIU writes a
+    /// flat folder), leaving out the image's manifest.</summary>
     public static long MeasureSize(string directory)
     {
         long total = 0;
         foreach (var file in new DirectoryInfo(directory).EnumerateFiles())
-            total += file.Length;
+        {
+            if (!file.Name.StartsWith(Images.ImageManifest.FileName, StringComparison.Ordinal))
+                total += file.Length;
+        }
         return total;
     }
 }
