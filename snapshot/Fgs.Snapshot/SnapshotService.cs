@@ -12,6 +12,7 @@ namespace Fgs.Snapshot;
 public sealed class SnapshotService
 {
     private readonly ICheckpointer? _checkpointer;
+    private readonly SemaphoreSlim _dumping = new(1, 1);
 
     /// <summary>Creates the service. <paramref name="checkpointer"/> is null when the host cannot checkpoint.</summary>
     public SnapshotService(ICheckpointer? checkpointer, CheckpointCapability capability, SnapshotImageStore images, SnapshotRegistry registry)
@@ -60,7 +61,18 @@ public sealed class SnapshotService
         {
             instance = await prepare(linked.Token).ConfigureAwait(false);
             directory = Images.PrepareDirectory(key);
-            var image = await _checkpointer.DumpAsync(instance.RootPid, directory, new DumpOptions(), linked.Token).ConfigureAwait(false);
+            SnapshotImage image;
+            // One dump at a time: two criu dumps at once collide ("Can't create a directory (-17)"
+            // while the parasite dumps /proc/self/cgroup), so versions published together queue here.
+            await _dumping.WaitAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                image = await _checkpointer.DumpAsync(instance.RootPid, directory, new DumpOptions(), linked.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _dumping.Release();
+            }
             image = image with { AddressFile = instance.AddressFile, OutputFile = instance.OutputFile };
             if (identity is not null)
             {
