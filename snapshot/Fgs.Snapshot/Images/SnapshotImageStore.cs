@@ -9,6 +9,8 @@ public sealed class SnapshotImageStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _images = new(StringComparer.Ordinal);
+    // Folders this store handed out (dumps of this run, maybe in progress): never an earlier run's.
+    private readonly HashSet<string> _prepared = new(StringComparer.Ordinal);
     private long _clock;
     private long _usedBytes;
 
@@ -59,6 +61,8 @@ public sealed class SnapshotImageStore
         do
             dir = Path.Combine(Root, $"{Sanitize(key)}-{Guid.NewGuid().ToString("N")[..12]}");
         while (Directory.Exists(dir));
+        lock (_lock)
+            _prepared.Add(dir);
         Directory.CreateDirectory(dir);
         return dir;
     }
@@ -68,7 +72,8 @@ public sealed class SnapshotImageStore
     /// <see cref="ImageManifest"/> is present, is <paramref name="wanted"/> and whose files add up to
     /// the manifest's size is added (oldest first, within the budget, so the least recently made are
     /// evicted first). Every other folder (no manifest: an interrupted dump; not wanted: a stale or
-    /// forgotten image; a size that differs: an incomplete one) is deleted.
+    /// forgotten image; a size that differs: an incomplete one) is deleted. Folders this store
+    /// prepared itself (dumps of this run) are left alone.
     /// </summary>
     /// <param name="wanted">Whether a manifest's image may be used (its key and identity match a version).</param>
     /// <returns>The images now kept, by key.</returns>
@@ -79,7 +84,7 @@ public sealed class SnapshotImageStore
         {
             lock (_lock)
             {
-                if (_images.Values.Any(e => e.Image.Directory == dir))
+                if (_prepared.Contains(dir) || _images.Values.Any(e => e.Image.Directory == dir))
                     continue;
             }
             var manifest = ImageManifest.TryRead(dir);

@@ -60,6 +60,7 @@ public sealed class SnapshotImageStoreTests : IDisposable
 
         // A later run of the store on the same folder.
         var later = new SnapshotImageStore(_store.Root, budgetBytes: 100);
+        var dumping = later.PrepareDirectory("p/d/f:5"); // a dump of the later run, still without its manifest
         var wanted = new Dictionary<string, string> { ["p/d/f:1"] = "code-a", ["p/d/f:2"] = "code-b", ["p/d/f:3"] = "code-c", ["p/d/f:4"] = "code-d" };
         var found = later.Recover(m => wanted.TryGetValue(m.Key, out var identity) && identity == m.Identity);
 
@@ -73,6 +74,7 @@ public sealed class SnapshotImageStoreTests : IDisposable
         Assert.Equal(30, later.UsedBytes);
         foreach (var gone in new[] { stale, interrupted, truncated, forgotten })
             Assert.False(Directory.Exists(gone.Directory), gone.Directory);
+        Assert.True(Directory.Exists(dumping));
     }
 
     [Fact]
