@@ -12,11 +12,13 @@ public sealed record SnapshotImage(string Directory, long SizeBytes, TimeSpan Ch
     /// <summary>The output file the dumped instance wrote stdout and stderr to (each copy gets its own).</summary>
     public string? OutputFile { get; init; }
 
-    /// <summary>Sums the sizes of the files in <paramref name="directory"/> (not recursive: CRIU writes a flat folder).</summary>
+    /// <summary>Sums the sizes of the image files (<c>*.img</c>) in <paramref name="directory"/> (not
+    /// recursive: CRIU writes a flat folder). Its logs, its statistics (a restore adds
+    /// <c>stats-restore</c>) and the manifest are left out, so the size stays the same over restores.</summary>
     public static long MeasureSize(string directory)
     {
         long total = 0;
-        foreach (var file in new DirectoryInfo(directory).EnumerateFiles())
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.img"))
             total += file.Length;
         return total;
     }

@@ -12,6 +12,7 @@ namespace Fgs.Snapshot;
 public sealed class SnapshotService
 {
     private readonly ICheckpointer? _checkpointer;
+    private readonly SemaphoreSlim _dumping = new(1, 1);
 
     /// <summary>Creates the service. <paramref name="checkpointer"/> is null when the host cannot checkpoint.</summary>
     public SnapshotService(ICheckpointer? checkpointer, CheckpointCapability capability, SnapshotImageStore images, SnapshotRegistry registry)
@@ -39,8 +40,12 @@ public sealed class SnapshotService
     /// <param name="key">The function version.</param>
     /// <param name="prepare">Starts and initializes the instance; returns its namespace init pid and files.</param>
     /// <param name="cancellationToken">Cancels the making.</param>
+    /// <param name="identity">The version's code identity: when given, the image gets an
+    /// <see cref="ImageManifest"/> (written and fsync'd once the dump has succeeded), so a later run can
+    /// use it (<see cref="Recover"/>).</param>
     /// <returns>The final status (ready, failed or unsupported).</returns>
-    public async Task<SnapshotStatus> MakeAsync(string key, Func<CancellationToken, Task<PreparedInstance>> prepare, CancellationToken cancellationToken)
+    public async Task<SnapshotStatus> MakeAsync(string key, Func<CancellationToken, Task<PreparedInstance>> prepare, CancellationToken cancellationToken,
+        string? identity = null)
     {
         if (_checkpointer is null)
         {
@@ -56,8 +61,24 @@ public sealed class SnapshotService
         {
             instance = await prepare(linked.Token).ConfigureAwait(false);
             directory = Images.PrepareDirectory(key);
-            var image = await _checkpointer.DumpAsync(instance.RootPid, directory, new DumpOptions(), linked.Token).ConfigureAwait(false);
+            SnapshotImage image;
+            // One dump at a time: two criu dumps at once collide ("Can't create a directory (-17)"
+            // while the parasite dumps /proc/self/cgroup), so versions published together queue here.
+            await _dumping.WaitAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                image = await _checkpointer.DumpAsync(instance.RootPid, directory, new DumpOptions(), linked.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _dumping.Release();
+            }
             image = image with { AddressFile = instance.AddressFile, OutputFile = instance.OutputFile };
+            if (identity is not null)
+            {
+                new ImageManifest(key, identity, image.SizeBytes, Registry.Now, image.CheckpointTime, image.AddressFile, image.OutputFile)
+                    .Write(directory);
+            }
             if (!Images.TryAdd(key, image, out _))
             {
                 Registry.MarkFailed(key, $"image of {image.SizeBytes} bytes is over the store's budget of {Images.BudgetBytes} bytes");
@@ -94,6 +115,27 @@ public sealed class SnapshotService
             }
         }
         return Registry.Get(key) ?? new SnapshotStatus(key, SnapshotState.Failed, "removed while making", null, DateTimeOffset.MinValue);
+    }
+
+    /// <summary>
+    /// Takes in the images an earlier run left in the store: each one whose manifest names a key of
+    /// <paramref name="identities"/> with the same identity becomes ready again without a new dump;
+    /// every other image is deleted. Does nothing on a host that cannot checkpoint.
+    /// </summary>
+    /// <param name="identities">The versions that should have a snapshot, with their code identity.</param>
+    /// <returns>The keys now ready.</returns>
+    public IReadOnlyList<string> Recover(IReadOnlyDictionary<string, string> identities)
+    {
+        if (_checkpointer is null)
+            return [];
+        var kept = Images.Recover(m => identities.TryGetValue(m.Key, out var identity) && identity == m.Identity);
+        var ready = new List<string>();
+        foreach (var (key, image) in kept)
+        {
+            if (Registry.MarkRecovered(key, image))
+                ready.Add(key);
+        }
+        return ready;
     }
 
     /// <summary>

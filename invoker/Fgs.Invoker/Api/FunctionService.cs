@@ -1030,8 +1030,8 @@ internal sealed class FunctionService
     }
 
     /// <summary>Enables snapshots of a demo and makes version 1 match its latest code: published when
-    /// missing, published again when its code is older. A version published before this invoker
-    /// started has no snapshot (images live as long as the invoker), so its snapshot is made again.</summary>
+    /// missing, published again when its code is older. A version 1 already recorded with a snapshot
+    /// is left to the coordinator, which takes up its kept image or makes it again at start.</summary>
     private FunctionUrn? PreloadSnapshotDemo(FunctionUrn urn, Action<string> log)
     {
         const string demoVersion = "1";
@@ -1049,7 +1049,10 @@ internal sealed class FunctionService
         {
             if (published.Definition.Digest == latest.Digest)
             {
-                Snapshots?.OnPublished(published.Definition);
+                if (Snapshots is { } snapshots && !snapshots.IsRecorded(function, demoVersion))
+                {
+                    snapshots.OnPublished(published.Definition);
+                }
                 return versionUrn;
             }
             if (Delete(versionUrn).Error is { } deleteError)

@@ -54,7 +54,11 @@ internal sealed class InstanceManager : IAsyncDisposable
         _time = time;
         _log = log;
         _instancesRoot = Path.Combine(options.DataDir, "instances");
-        var orphans = ProcessTree.KillLeftovers(Path.Combine(Path.GetFullPath(options.DataDir), "code") + "/");
+        // Instances outlive an invoker killed with kill -9 (each leads its own session, and snapshot
+        // instances are namespace inits): the recorded ones are killed by pid and start time, then
+        // any other process working in this data folder's code.
+        ProcessRecord = InstanceProcessRecord.Open(Path.GetFullPath(options.DataDir), out var recorded);
+        var orphans = recorded + ProcessTree.KillLeftovers(Path.Combine(Path.GetFullPath(options.DataDir), "code") + "/");
         if (orphans > 0)
         {
             log($"killed {orphans} instance processes left running by a previous invoker on this data folder");
@@ -79,6 +83,9 @@ internal sealed class InstanceManager : IAsyncDisposable
 
     /// <summary>What instances are isolated with (cgroups, user), for the start-up log.</summary>
     public string Capabilities { get; }
+
+    /// <summary>The instance processes this invoker started (for the next invoker, should this one be killed).</summary>
+    internal InstanceProcessRecord ProcessRecord { get; }
 
     /// <summary>The cgroups instances are placed in.</summary>
     internal CgroupHost Cgroups => _cgroups;
@@ -394,7 +401,7 @@ internal sealed class InstanceManager : IAsyncDisposable
         {
             return restored;
         }
-        var instance = new ProcessInstance(spec, events, _time, sink);
+        var instance = new ProcessInstance(spec, events, _time, sink) { Spawned = ProcessRecord.Add };
         lock (_gate)
         {
             _live.Add(instance);
@@ -576,6 +583,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             }
             _sinks.Clear();
         }
+        ProcessRecord.Dispose();
     }
 
     private sealed record PoolSlot(long Revision, InstancePool Pool);

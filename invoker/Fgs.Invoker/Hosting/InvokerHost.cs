@@ -68,10 +68,13 @@ internal sealed class InvokerHost : IAsyncDisposable
         var code = new CodeCache(Path.Combine(data, "code"));
         _instances = new InstanceManager(_options, store, code, _time, _log) { Thawed = Metrics.RecordThaw };
         // CRIU is detected in the background; its capability line is logged once known.
-        _snapshots = new SnapshotCoordinator(store, _instances.PrepareSpecAsync, _time, _log);
+        _snapshots = new SnapshotCoordinator(store, _instances.PrepareSpecAsync, _time, _log, dataDir: data,
+            processStarted: _instances.ProcessRecord.Add);
         _instances.Snapshots = _snapshots;
         Functions = new FunctionService(store, catalog, _instances, _options, _time) { Metrics = Metrics, Snapshots = _snapshots };
         Functions.LoadVersions(_log);
+        // The snapshots of published versions kept from the previous run (or made again).
+        _snapshots.Resume();
         Functions.CollectPackages();
         code.Retain(Functions.ReferencedDigests());
         if (_options.DemoDir is { } demos && Directory.Exists(demos))

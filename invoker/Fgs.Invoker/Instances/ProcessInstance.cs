@@ -82,6 +82,9 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     /// <summary>The root process id (0 before start).</summary>
     public int ProcessId { get; private set; }
 
+    /// <summary>Called with the bootstrap's pid as soon as it is spawned.</summary>
+    internal Action<int>? Spawned { get; init; }
+
     /// <summary>The runtime API address given to the instance (<c>RUNTIME_API_ADDR</c>).</summary>
     public string RuntimeApiAddress { get; private set; } = "";
 
@@ -204,6 +207,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             return LaunchResult.Failed($"load failed: cannot start bootstrap: {e.Message}");
         }
         ProcessId = _process.Id;
+        Spawned?.Invoke(ProcessId);
         _spawned.TrySetResult();
         _process.StandardInput.Close();
         _stdout = OutputReactor.Shared.Register(FdOf(_process.StandardOutput.BaseStream), data => OnOutput(data, isStderr: false), static () => { });

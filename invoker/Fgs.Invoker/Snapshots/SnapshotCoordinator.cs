@@ -11,10 +11,13 @@ using Fgs.Snapshot.Lifecycle;
 namespace Fgs.Invoker.Snapshots;
 
 /// <summary>
-/// Snapshots in the invoker: which functions have them enabled (stored durably beside each
-/// function), making a version's snapshot in the background when it is published, answering the
-/// snapshot state, and restoring a copy instead of a cold start when the version has a ready
-/// snapshot. Any failure to restore marks the snapshot failed and the caller cold starts as usual.
+/// Snapshots in the invoker: which functions have them enabled and which of their versions have a
+/// snapshot (stored durably beside each function), making a version's snapshot in the background
+/// when it is published, answering the snapshot state, and restoring a copy instead of a cold start
+/// when the version has a ready snapshot. Any failure to restore marks the snapshot failed and the
+/// caller cold starts as usual. Images are kept per data folder across restarts: at start
+/// (<see cref="Resume"/>) each version's image whose manifest matches the version is ready again,
+/// and the snapshots whose images are gone are made again in the background, one at a time.
 /// </summary>
 internal sealed class SnapshotCoordinator : IAsyncDisposable
 {
@@ -25,10 +28,11 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly Task<SnapshotInstances> _instances;
-    private readonly ConcurrentDictionary<FunctionKey, bool> _enabled = new();
-    // The newest version published (and snapshotted) since snapshots were enabled, per function.
-    private readonly ConcurrentDictionary<FunctionKey, string> _newest = new();
+    // Each function's stored setting; replaced, never changed, under _gate.
+    private readonly ConcurrentDictionary<FunctionKey, SnapshotSettings> _settings = new();
+    private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, Task> _making = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<RestoredInstance, byte> _live = new();
 
     /// <summary>Restores per function version, for <c>/metrics</c>.</summary>
@@ -44,41 +48,112 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     /// <param name="time">The clock (the 5-minute making limit).</param>
     /// <param name="log">The invoker's log.</param>
     /// <param name="criuPrefix">A CRIU prefix to use, or null to find one.</param>
+    /// <param name="dataDir">The invoker's data folder: images are kept per data folder, across restarts
+    /// (null: a store of this process only).</param>
+    /// <param name="processStarted">Called with the pid of each snapshot instance started (maker or copy).</param>
     public SnapshotCoordinator(FunctionStore store, Func<FunctionDefinition, Task<InstanceSpec>> prepareSpec, TimeProvider time,
-        Action<string> log, string? criuPrefix = null)
+        Action<string> log, string? criuPrefix = null, string? dataDir = null, Action<int>? processStarted = null)
     {
         _store = store;
         _prepareSpec = prepareSpec;
         _time = time;
         _log = log;
-        _instances = Task.Run(() => SnapshotSupport.StartAsync(time, log, criuPrefix));
+        _instances = Task.Run(async () =>
+        {
+            var instances = await SnapshotSupport.StartAsync(time, log, criuPrefix, dataDir: dataDir).ConfigureAwait(false);
+            instances.Started = processStarted;
+            return instances;
+        });
     }
 
     /// <summary>The snapshot instances once CRIU detection has finished.</summary>
     public Task<SnapshotInstances> Instances => _instances;
 
-    /// <summary>Whether <paramref name="function"/> has snapshots enabled.</summary>
-    public bool IsEnabled(FunctionKey function) =>
-        _enabled.GetOrAdd(function, k => _store.LoadSnapshotEnabled(k.ProjectId, k.Package, k.Name, _log));
+    /// <summary>Completes once the images kept from the previous run have been taken up (or there were none).</summary>
+    internal Task Recovered => _recovered.Task;
 
-    /// <summary>Durably enables or disables snapshots of <paramref name="function"/>.</summary>
+    /// <summary>Whether <paramref name="function"/> has snapshots enabled.</summary>
+    public bool IsEnabled(FunctionKey function) => Settings(function).Enabled;
+
+    /// <summary>Durably enables or disables snapshots of <paramref name="function"/>. Disabling
+    /// deletes the snapshots of its versions.</summary>
     public void SetEnabled(FunctionKey function, bool enabled)
     {
-        _store.SaveSnapshotEnabled(function.ProjectId, function.Package, function.Name, enabled);
-        _enabled[function] = enabled;
+        lock (_gate)
+        {
+            var settings = new SnapshotSettings { Enabled = enabled, Versions = enabled ? [.. Settings(function).Versions] : [] };
+            _store.SaveSnapshotSettings(function.ProjectId, function.Package, function.Name, settings);
+            _settings[function] = settings;
+            if (!enabled)
+            {
+                ForgetAll(function);
+            }
+        }
     }
 
-    /// <summary>A version was published: makes its snapshot in the background when the function has snapshots enabled.</summary>
+    /// <summary>Whether <paramref name="version"/> of <paramref name="function"/> is recorded as having a
+    /// snapshot (made, being made, or to be made again at start).</summary>
+    public bool IsRecorded(FunctionKey function, string version)
+    {
+        lock (_gate)
+        {
+            var current = Settings(function);
+            return current.Enabled && current.Versions.Contains(version);
+        }
+    }
+
+    /// <summary>A version was published: makes its snapshot in the background when the function has
+    /// snapshots enabled, and records durably that the version has one.</summary>
     public void OnPublished(FunctionDefinition version)
     {
         var function = new FunctionKey(version.ProjectId, version.Package, version.Name);
-        if (!IsEnabled(function))
+        lock (_gate)
         {
-            return;
+            var current = Settings(function);
+            if (!current.Enabled)
+            {
+                return;
+            }
+            var settings = new SnapshotSettings { Enabled = true, Versions = [.. current.Versions.Where(v => v != version.Version), version.Version] };
+            _store.SaveSnapshotSettings(function.ProjectId, function.Package, function.Name, settings);
+            _settings[function] = settings;
         }
         var key = Key(version);
-        _newest[function] = version.Version;
         _making[key] = Task.Run(() => MakeAsync(key, version));
+    }
+
+    /// <summary>
+    /// Takes up the snapshots of the previous run on this data folder, in the background: every
+    /// version recorded with a snapshot (of a function that has snapshots enabled) reads
+    /// <c>making</c> until its kept image is found ready (its manifest matches the version's code
+    /// identity) or, when the image is gone or stale, until it has been made again. Those are made
+    /// one at a time, so a restart does not start every runtime at once.
+    /// </summary>
+    public void Resume()
+    {
+        var wanted = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
+        foreach (var latest in _store.LoadAll(_log))
+        {
+            var function = new FunctionKey(latest.ProjectId, latest.Package, latest.Name);
+            var settings = Settings(function);
+            if (!settings.Enabled || settings.Versions.Count == 0)
+            {
+                continue;
+            }
+            var published = _store.LoadVersions(latest, _log).ToDictionary(v => v.Definition.Version, v => v.Definition, StringComparer.Ordinal);
+            foreach (var version in settings.Versions)
+            {
+                if (published.TryGetValue(version, out var def))
+                {
+                    wanted[Key(def)] = def;
+                }
+            }
+        }
+        foreach (var key in wanted.Keys)
+        {
+            _making[key] = _recovered.Task;
+        }
+        _ = Task.Run(() => RecoverAsync(wanted));
     }
 
     /// <summary>Where the snapshot of <paramref name="version"/> (or of the newest version published
@@ -89,9 +164,14 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         {
             return new FuncSnapshotState { State = "disabled" };
         }
-        if (version is null && !_newest.TryGetValue(function, out version))
+        if (version is null)
         {
-            return new FuncSnapshotState { State = "enabled", Code = "no version has been published since snapshots were enabled" };
+            var versions = Settings(function).Versions;
+            if (versions.Count == 0)
+            {
+                return new FuncSnapshotState { State = "enabled", Code = "no version has been published since snapshots were enabled" };
+            }
+            version = versions[^1];
         }
         var key = Key(function, version);
         if (_making.TryGetValue(key, out var making) && !making.IsCompleted)
@@ -102,7 +182,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         {
             return new FuncSnapshotState { State = status.State.ToString().ToLowerInvariant(), Code = status.Reason ?? "" };
         }
-        return new FuncSnapshotState { State = "enabled", Code = $"version {version} has no snapshot (published before snapshots were enabled, or before the invoker started)" };
+        return new FuncSnapshotState { State = "enabled", Code = $"version {version} has no snapshot (it was published before snapshots were enabled)" };
     }
 
     /// <summary>Restores a copy of <paramref name="def"/>'s version instead of a cold start when it has
@@ -197,29 +277,35 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets a deleted function's setting and snapshots.</summary>
+    /// <summary>Forgets a deleted function's setting and deletes its snapshots.</summary>
     public void ForgetFunction(FunctionKey function)
     {
         Metrics.Forget(function);
-        _enabled.TryRemove(function, out _);
-        _newest.TryRemove(function, out _);
-        if (_instances.IsCompletedSuccessfully)
+        lock (_gate)
         {
-            var prefix = Key(function, "");
-            foreach (var status in _instances.Result.Service.Registry.All())
-            {
-                if (status.Key.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    Forget(status.Key);
-                }
-            }
+            _settings.TryRemove(function, out _);
+            ForgetAll(function);
         }
     }
 
-    /// <summary>Forgets a deleted version's snapshot.</summary>
-    public void ForgetVersion(FunctionKey function, string version) => Forget(Key(function, version));
+    /// <summary>Deletes a deleted version's snapshot and its durable record.</summary>
+    public void ForgetVersion(FunctionKey function, string version)
+    {
+        lock (_gate)
+        {
+            var current = Settings(function);
+            if (current.Versions.Contains(version))
+            {
+                var settings = new SnapshotSettings { Enabled = current.Enabled, Versions = [.. current.Versions.Where(v => v != version)] };
+                _store.SaveSnapshotSettings(function.ProjectId, function.Package, function.Name, settings);
+                _settings[function] = settings;
+            }
+            Forget(Key(function, version));
+        }
+    }
 
-    /// <summary>Stops making, stops the restored copies and deletes this invoker's images.</summary>
+    /// <summary>Stops making and stops the restored copies. The images stay, for the next invoker
+    /// on this data folder.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -233,19 +319,8 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         }
         if (_instances.IsCompletedSuccessfully)
         {
+            // The prepared restore's CRIU worker; the images stay.
             await _instances.Result.DisposeAsync().ConfigureAwait(false);
-            var images = _instances.Result.Service.Images;
-            images.Clear();
-            try
-            {
-                if (Directory.Exists(images.Root))
-                {
-                    Directory.Delete(images.Root, recursive: true);
-                }
-            }
-            catch (IOException)
-            {
-            }
         }
         _stop.Dispose();
     }
@@ -256,7 +331,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         {
             var instances = await _instances.ConfigureAwait(false);
             var spec = await _prepareSpec(version).ConfigureAwait(false);
-            var status = await instances.MakeAsync(key, spec, _stop.Token).ConfigureAwait(false);
+            var status = await instances.MakeAsync(key, spec, _stop.Token, Identity(version)).ConfigureAwait(false);
             if (status.State == SnapshotState.Ready)
             {
                 instances.PrepareRestore(spec);
@@ -279,6 +354,98 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             _log($"{key}: snapshot failed: {e.Message}");
         }
     }
+
+    private async Task RecoverAsync(Dictionary<string, FunctionDefinition> wanted)
+    {
+        try
+        {
+            if (wanted.Count == 0)
+            {
+                return;
+            }
+            var instances = await _instances.ConfigureAwait(false);
+            List<string> remake;
+            lock (_gate)
+            {
+                // Versions forgotten or disabled meanwhile are no longer wanted (their images are deleted).
+                foreach (var key in wanted.Keys.Where(k => !StillWanted(wanted[k])).ToList())
+                {
+                    wanted.Remove(key);
+                }
+                var ready = instances.Service.Recover(wanted.ToDictionary(w => w.Key, w => Identity(w.Value), StringComparer.Ordinal));
+                remake = [.. wanted.Keys.Where(k => !ready.Contains(k)).Order(StringComparer.Ordinal)];
+                if (instances.Service.Capability.Available)
+                {
+                    _log($"snapshots: {ready.Count} kept from the previous run ready again"
+                        + (remake.Count > 0 ? $", {remake.Count} to make again (their images are gone or stale), one at a time" : ""));
+                }
+                // Each version to make again reads "making" until its own turn has run.
+                var previous = Task.CompletedTask;
+                foreach (var key in remake)
+                {
+                    var turn = RemakeAfterAsync(previous, key, wanted[key]);
+                    _making[key] = turn;
+                    previous = turn;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+#pragma warning disable CA1031 // Taking up the kept images is best effort: versions cold start without them.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log($"snapshots: the images of the previous run could not be taken up: {e.Message}");
+        }
+        finally
+        {
+            _recovered.TrySetResult();
+        }
+    }
+
+    private async Task RemakeAfterAsync(Task previous, string key, FunctionDefinition version)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // After the previous turn, off the caller's lock.
+        await Task.Yield();
+        if (_stop.IsCancellationRequested || !StillWanted(version))
+        {
+            return;
+        }
+        await MakeAsync(key, version).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="version"/> is still recorded with a snapshot of an enabled function.</summary>
+    private bool StillWanted(FunctionDefinition version)
+    {
+        var settings = Settings(new FunctionKey(version.ProjectId, version.Package, version.Name));
+        return settings.Enabled && settings.Versions.Contains(version.Version);
+    }
+
+    private SnapshotSettings Settings(FunctionKey function) =>
+        _settings.GetOrAdd(function, k => _store.LoadSnapshotSettings(k.ProjectId, k.Package, k.Name, _log));
+
+    /// <summary>Deletes every snapshot of <paramref name="function"/>'s versions.</summary>
+    private void ForgetAll(FunctionKey function)
+    {
+        if (_instances.IsCompletedSuccessfully)
+        {
+            var prefix = Key(function, "");
+            foreach (var status in _instances.Result.Service.Registry.All())
+            {
+                if (status.Key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    Forget(status.Key);
+                }
+            }
+        }
+    }
+
+    /// <summary>What a version's image must have been made from to be used: its code package and the
+    /// definition's revision and times (a version deleted and published again differs).</summary>
+    internal static string Identity(FunctionDefinition def) => string.Create(CultureInfo.InvariantCulture,
+        $"{def.Digest}/{def.Revision}/{def.Created.UtcTicks}/{def.LastModified.UtcTicks}");
 
     private void Forget(string key)
     {

@@ -39,11 +39,18 @@ internal sealed class SnapshotInstances : IAsyncDisposable
     /// <summary>The snapshot service underneath.</summary>
     public SnapshotService Service => _service;
 
-    /// <summary>Makes the snapshot of <paramref name="key"/> from <paramref name="spec"/>; returns its final status.</summary>
-    public Task<SnapshotStatus> MakeAsync(string key, InstanceSpec spec, CancellationToken cancellationToken) =>
+    /// <summary>Called with the host pid of each namespace init started (the instance a snapshot is
+    /// made from, and each restored copy), as soon as it runs.</summary>
+    public Action<int>? Started { get; set; }
+
+    /// <summary>Makes the snapshot of <paramref name="key"/> from <paramref name="spec"/>; returns its
+    /// final status. With <paramref name="identity"/> (the version's code identity), the image gets a
+    /// manifest and can be used by a later run.</summary>
+    public Task<SnapshotStatus> MakeAsync(string key, InstanceSpec spec, CancellationToken cancellationToken, string? identity = null) =>
         _service.MakeAsync(key, async ct =>
         {
             var original = await LaunchAsync(spec, ct).ConfigureAwait(false);
+            Started?.Invoke(original.RootPid);
             var made = false;
             try
             {
@@ -83,7 +90,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
                 else
                     await original.Api.DisposeAsync().ConfigureAwait(false);
             }
-        }, cancellationToken);
+        }, cancellationToken, identity);
 
     /// <summary>Restores a copy of <paramref name="key"/> for <paramref name="spec"/> and runs its
     /// restore hook. Returns the copy, or null and why (the caller cold starts).</summary>
@@ -114,6 +121,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
             return (null, outcome.ColdStartReason);
         }
         api.SetRoot(outcome.Process.Pid);
+        Started?.Invoke(outcome.Process.Pid);
         var copy = new SnapshotCopy(api, outcome.Process.Pid, folder, address, output, launcher: null);
         try
         {

@@ -158,32 +158,36 @@ internal sealed class FunctionStore
         DurableFile.WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(file, FgsJsonContext.Default.ListReservedInstanceConfigsResponse));
     }
 
-    /// <summary>Whether a function has snapshots enabled (<c>snapshot.json</c> in its folder); off
-    /// when the file is missing or unreadable (reported through <paramref name="onError"/>).</summary>
-    public bool LoadSnapshotEnabled(string projectId, string package, string name, Action<string>? onError = null)
+    /// <summary>A function's snapshot setting (<c>snapshot.json</c> in its folder): off, with no
+    /// versions, when the file is missing or unreadable (reported through <paramref name="onError"/>).</summary>
+    public Fgs.Core.Snapshots.SnapshotSettings LoadSnapshotSettings(string projectId, string package, string name, Action<string>? onError = null)
     {
         var file = Path.Combine(FunctionDir(projectId, package, name), SnapshotFile);
         if (!File.Exists(file))
         {
-            return false;
+            return new Fgs.Core.Snapshots.SnapshotSettings();
         }
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(file), FgsJsonContext.Default.SnapshotSettings)?.Enabled ?? false;
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), FgsJsonContext.Default.SnapshotSettings) ?? new Fgs.Core.Snapshots.SnapshotSettings();
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
             onError?.Invoke($"ignoring unreadable snapshot setting {file}: {e.Message}");
-            return false;
+            return new Fgs.Core.Snapshots.SnapshotSettings();
         }
     }
 
-    /// <summary>Durably records whether a function has snapshots enabled (<c>snapshot.json</c> in its folder).</summary>
-    public void SaveSnapshotEnabled(string projectId, string package, string name, bool enabled)
+    /// <summary>Durably records a function's snapshot setting (<c>snapshot.json</c> in its folder).
+    /// Nothing is written when the function's folder is gone (the function was deleted).</summary>
+    public void SaveSnapshotSettings(string projectId, string package, string name, Fgs.Core.Snapshots.SnapshotSettings settings)
     {
-        var path = Path.Combine(FunctionDir(projectId, package, name), SnapshotFile);
-        DurableFile.WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(new Fgs.Core.Snapshots.SnapshotSettings { Enabled = enabled },
-            FgsJsonContext.Default.SnapshotSettings));
+        var dir = FunctionDir(projectId, package, name);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+        DurableFile.WriteAtomic(Path.Combine(dir, SnapshotFile), JsonSerializer.SerializeToUtf8Bytes(settings, FgsJsonContext.Default.SnapshotSettings));
     }
 
     /// <summary>Durably writes a function's definition (its package must already be stored).</summary>

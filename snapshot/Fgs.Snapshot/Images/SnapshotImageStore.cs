@@ -9,9 +9,10 @@ public sealed class SnapshotImageStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _images = new(StringComparer.Ordinal);
+    // Folders this store handed out (dumps of this run, maybe in progress): never an earlier run's.
+    private readonly HashSet<string> _prepared = new(StringComparer.Ordinal);
     private long _clock;
     private long _usedBytes;
-    private int _sequence;
 
     /// <summary>Creates a store under <paramref name="root"/> holding at most <paramref name="budgetBytes"/>.</summary>
     public SnapshotImageStore(string root, long budgetBytes)
@@ -52,15 +53,62 @@ public sealed class SnapshotImageStore
         }
     }
 
-    /// <summary>A fresh, empty folder for dumping <paramref name="key"/>'s image into.</summary>
+    /// <summary>A fresh, empty folder for dumping <paramref name="key"/>'s image into (a new name each
+    /// time, so no image kept from an earlier run is touched).</summary>
     public string PrepareDirectory(string key)
     {
-        var n = Interlocked.Increment(ref _sequence);
-        var dir = Path.Combine(Root, $"{Sanitize(key)}-{Environment.ProcessId}-{n}");
-        if (Directory.Exists(dir))
-            Directory.Delete(dir, recursive: true);
+        string dir;
+        do
+            dir = Path.Combine(Root, $"{Sanitize(key)}-{Guid.NewGuid().ToString("N")[..12]}");
+        while (Directory.Exists(dir));
+        lock (_lock)
+            _prepared.Add(dir);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>
+    /// Takes in the images an earlier run left under <see cref="Root"/>: every folder whose
+    /// <see cref="ImageManifest"/> is present, is <paramref name="wanted"/> and whose files add up to
+    /// the manifest's size is added (oldest first, within the budget, so the least recently made are
+    /// evicted first). Every other folder (no manifest: an interrupted dump; not wanted: a stale or
+    /// forgotten image; a size that differs: an incomplete one) is deleted. Folders this store
+    /// prepared itself (dumps of this run) are left alone.
+    /// </summary>
+    /// <param name="wanted">Whether a manifest's image may be used (its key and identity match a version).</param>
+    /// <returns>The images now kept, by key.</returns>
+    public IReadOnlyDictionary<string, SnapshotImage> Recover(Func<ImageManifest, bool> wanted)
+    {
+        var found = new List<(string Directory, ImageManifest Manifest)>();
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            lock (_lock)
+            {
+                if (_prepared.Contains(dir) || _images.Values.Any(e => e.Image.Directory == dir))
+                    continue;
+            }
+            var manifest = ImageManifest.TryRead(dir);
+            long size;
+            try
+            {
+                size = manifest is null ? -1 : SnapshotImage.MeasureSize(dir);
+            }
+            catch (IOException)
+            {
+                size = -1;
+            }
+            if (manifest is not null && size == manifest.SizeBytes && wanted(manifest))
+                found.Add((dir, manifest));
+            else
+                DeleteDirectory(dir);
+        }
+        foreach (var (dir, manifest) in found.OrderBy(f => f.Manifest.Made))
+            TryAdd(manifest.Key, manifest.ToImage(dir), out _);
+        lock (_lock)
+        {
+            return found.Where(f => _images.TryGetValue(f.Manifest.Key, out var e) && e.Image.Directory == f.Directory)
+                .ToDictionary(f => f.Manifest.Key, f => _images[f.Manifest.Key].Image, StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Adds <paramref name="image"/> under <paramref name="key"/>, replacing any older image

@@ -25,6 +25,9 @@ public sealed class SnapshotRegistry
     /// <summary>How long making may take before the snapshot fails.</summary>
     public TimeSpan MakingLimit { get; }
 
+    /// <summary>The registry's clock now.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
     /// <summary>Starts making <paramref name="key"/>'s snapshot. Returns a token cancelled when the
     /// making limit passes (or the making is superseded), or null when it is already making.</summary>
     public CancellationToken? TryBeginMaking(string key)
@@ -49,6 +52,19 @@ public sealed class SnapshotRegistry
         lock (_lock)
         {
             if (!_records.TryGetValue(key, out var record) || Expire(record).Status.State != SnapshotState.Making)
+                return false;
+            Set(key, record, new SnapshotStatus(key, SnapshotState.Ready, null, image, _time.GetUtcNow()));
+            return true;
+        }
+    }
+
+    /// <summary>Records a ready image kept from an earlier run (found at start); false when the
+    /// snapshot is being made now.</summary>
+    public bool MarkRecovered(string key, SnapshotImage image)
+    {
+        lock (_lock)
+        {
+            if (_records.TryGetValue(key, out var record) && Expire(record).Status.State == SnapshotState.Making)
                 return false;
             Set(key, record, new SnapshotStatus(key, SnapshotState.Ready, null, image, _time.GetUtcNow()));
             return true;

@@ -14,8 +14,9 @@ public sealed class InvokerFixture : IAsyncDisposable
 
     private readonly bool _ownsData;
 
-    private InvokerFixture(InvokerHost host, string dataDir, bool ownsData)
+    private InvokerFixture(InvokerHost host, string dataDir, bool ownsData, List<string> log)
     {
+        Log = log;
         Host = host;
         DataDir = dataDir;
         _ownsData = ownsData;
@@ -28,8 +29,8 @@ public sealed class InvokerFixture : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>The invoker's log lines so far (lock it to read while the invoker runs).</summary>
-    public List<string> Log { get; private init; } = [];
+    /// <summary>The invoker's log lines (lock it to read).</summary>
+    public List<string> Log { get; }
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -47,7 +48,7 @@ public sealed class InvokerFixture : IAsyncDisposable
         var log = new List<string>();
         var host = new InvokerHost(options, time ?? TimeProvider.System, m => { lock (log) { log.Add(m); } });
         await host.StartAsync();
-        var f = new InvokerFixture(host, dataDir, ownsData) { Log = log };
+        var f = new InvokerFixture(host, dataDir, ownsData, log);
         return f;
     }
 

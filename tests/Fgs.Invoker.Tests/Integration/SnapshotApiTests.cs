@@ -174,6 +174,287 @@ public sealed class SnapshotApiTests
         Assert.False(string.IsNullOrEmpty(failed.GetProperty("code").GetString()));
     }
 
+    private const string SlowInitConfig = "\"initializer_handler\":\"index.init\",\"initializer_timeout\":30,"
+        + "\"user_data\":\"{\\\"INIT_MILLIS\\\":\\\"200\\\"}\"";
+
+    [Fact]
+    public async Task Snapshots_are_kept_across_a_restart_made_again_when_their_image_is_gone_and_deleted_with_their_version()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "fgs-test-" + Guid.NewGuid().ToString("N")[..10]);
+        var images = Fgs.Invoker.Snapshots.SnapshotSupport.StoreRoot(data);
+        try
+        {
+            await using (var fx = await InvokerFixture.StartAsync(dataDir: data))
+            {
+                var capability = (await fx.Host.Instances!.Snapshots!.Instances).Service.Capability;
+                if (!capability.Available)
+                    Assert.Skip("CRIU cannot checkpoint on this host: " + capability.Reason);
+                await fx.CreateOkAsync("snap-keep", InvokerFixture.ZipFolder(SlowInitFolder()), SlowInitConfig);
+                await PublishOkAsync(fx, "snap-keep", "1"); // before snapshots were enabled: none
+                Assert.Equal(200, (await SendAsync(fx, HttpMethod.Post, "snap-keep", "enable")).Status);
+                await PublishOkAsync(fx, "snap-keep", "2");
+                await PublishOkAsync(fx, "snap-keep", "3");
+                AssertReady(await WaitWhileMakingAsync(fx, "snap-keep", "2"));
+                AssertReady(await WaitWhileMakingAsync(fx, "snap-keep", "3"));
+                await AssertRestoredAsync(fx, "snap-keep", "2"); // a restore leaves the image as it was
+            }
+            Assert.Equal(2, ImageFolders(images).Count); // a normal stop keeps them
+
+            // A restart takes both up without making them again.
+            await using (var fx = await InvokerFixture.StartAsync(dataDir: data))
+            {
+                await fx.Host.Instances!.Snapshots!.Recovered;
+                AssertReady((await SendAsync(fx, HttpMethod.Get, "snap-keep", "state", qualifier: "2")).Json);
+                AssertReady((await SendAsync(fx, HttpMethod.Get, "snap-keep", "state", qualifier: null)).Json);
+                var (_, one) = await SendAsync(fx, HttpMethod.Get, "snap-keep", "state", qualifier: "1");
+                Assert.Equal("enabled", one.GetProperty("state").GetString());
+                Assert.Contains(LogLines(fx), l => l.Contains("snapshots: 2 kept from the previous run ready again", StringComparison.Ordinal));
+                Assert.DoesNotContain(LogLines(fx), l => l.Contains("snapshot ready", StringComparison.Ordinal));
+                await AssertRestoredAsync(fx, "snap-keep", "2");
+
+                // Deleting a version deletes its image.
+                using (var deleted = await fx.Client.DeleteAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("snap-keep", "3")}"))
+                    Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+                Assert.Single(ImageFolders(images));
+            }
+
+            // The images are gone (as after a reboot): the snapshot is made again at start.
+            Directory.Delete(images, recursive: true);
+            await using (var fx = await InvokerFixture.StartAsync(dataDir: data))
+            {
+                var (_, state) = await SendAsync(fx, HttpMethod.Get, "snap-keep", "state", qualifier: "2");
+                Assert.Equal("making", state.GetProperty("state").GetString());
+                AssertReady(await WaitWhileMakingAsync(fx, "snap-keep", "2"));
+                Assert.Contains(LogLines(fx), l => l.Contains("1 to make again", StringComparison.Ordinal));
+                await AssertRestoredAsync(fx, "snap-keep", "2");
+
+                // Disabling deletes the images.
+                Assert.Equal(200, (await SendAsync(fx, HttpMethod.Post, "snap-keep", "disable")).Status);
+                Assert.Empty(ImageFolders(images));
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(data, true); } catch (IOException) { }
+            try { Directory.Delete(images, true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task After_kill_9_the_next_invoker_kills_what_the_first_left_and_serves_restored_copies_again()
+    {
+        var bin = Environment.GetEnvironmentVariable("FGS_INVOKER_BIN");
+        if (bin is null || !File.Exists(bin))
+            Assert.Skip("FGS_INVOKER_BIN does not name a published invoker (./test.sh publishes it with Native AOT and sets it)");
+        var data = Path.Combine(Path.GetTempPath(), "fgs-exe-" + Guid.NewGuid().ToString("N")[..10]);
+        var images = Fgs.Invoker.Snapshots.SnapshotSupport.StoreRoot(data);
+        var port = FreePort();
+        try
+        {
+            List<(int Pid, long Start)> left;
+            var first = StartInvoker(bin, port, data);
+            try
+            {
+                using var client = await ReadyClientAsync(port);
+                await CreateAsync(client, "snap-kill", SlowInitFolder());
+                using (var enabled = await client.PostAsync(SnapshotPath("snap-kill", null, "enable"), Json("{}")))
+                    Assert.Equal(200, (int)enabled.StatusCode);
+                using (var published = await client.PostAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("snap-kill", null)}/versions", Json("{\"version\":\"1\"}")))
+                    Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+                var state = await WaitWhileMakingAsync(client, "snap-kill", "1");
+                if (state.GetProperty("state").GetString() == "unsupported")
+                    Assert.Skip("CRIU cannot checkpoint on this host: " + state.GetProperty("code").GetString());
+                Assert.True(state.GetProperty("state").GetString() == "ready", state.ToString());
+
+                var restored = await InvokeAsync(client, "snap-kill", "1");
+                Assert.Equal(1, restored.GetProperty("restores").GetInt32());
+                Assert.StartsWith("restored-", restored.GetProperty("copyId").GetString(), StringComparison.Ordinal);
+                var ordinary = await InvokeAsync(client, "snap-kill", "latest"); // latest is never snapshotted
+                Assert.Equal(0, ordinary.GetProperty("restores").GetInt32());
+
+                left = InstanceProcesses(data);
+                // The restored copy (a namespace init, pid 1 inside) and the ordinary instance.
+                Assert.True(left.Count >= 2, $"instance processes: {string.Join(", ", left)}");
+                Assert.Equal(0, Kill(first.Process.Id, 9));
+                await first.Process.WaitForExitAsync();
+            }
+            finally
+            {
+                first.Process.Dispose();
+            }
+            foreach (var (pid, start) in left)
+                Assert.True(StartTime(pid) == start, $"instance process {pid} did not outlive the killed invoker");
+
+            var second = StartInvoker(bin, port, data);
+            try
+            {
+                using var client = await ReadyClientAsync(port);
+                foreach (var (pid, start) in left)
+                    Assert.False(StartTime(pid) == start, $"left-over instance process {pid} is still running");
+                var line = second.Lines().FirstOrDefault(l => l.Contains("instance processes left running by a previous invoker", StringComparison.Ordinal));
+                Assert.True(line is not null, "no clean-up line in the log: " + string.Join(" | ", second.Lines()));
+                Assert.Matches(@"killed \d+ instance processes", line);
+
+                var state = await WaitWhileMakingAsync(client, "snap-kill", "1");
+                Assert.True(state.GetProperty("state").GetString() == "ready", state.ToString());
+                Assert.True(second.Lines().Exists(l => l.Contains("snapshots: 1 kept from the previous run ready again", StringComparison.Ordinal)), string.Join("\n", second.Lines()));
+                var restored = await InvokeAsync(client, "snap-kill", "1");
+                Assert.Equal(1, restored.GetProperty("restores").GetInt32());
+                Assert.StartsWith("restored-", restored.GetProperty("copyId").GetString(), StringComparison.Ordinal);
+
+                Assert.Equal(0, Kill(second.Process.Id, 15));
+                await second.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            finally
+            {
+                if (!second.Process.HasExited)
+                    second.Process.Kill();
+                second.Process.Dispose();
+            }
+            Assert.Empty(InstanceProcesses(data));
+        }
+        finally
+        {
+            try { Directory.Delete(data, true); } catch (IOException) { }
+            try { Directory.Delete(images, true); } catch (IOException) { }
+        }
+    }
+
+    private sealed record RunningInvoker(System.Diagnostics.Process Process, List<string> Output)
+    {
+        public List<string> Lines()
+        {
+            lock (Output)
+                return [.. Output];
+        }
+    }
+
+    private static RunningInvoker StartInvoker(string bin, int port, string data)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(bin) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "serve", "--listen", "127.0.0.1:" + port, "--data", data })
+            psi.ArgumentList.Add(a);
+        var process = System.Diagnostics.Process.Start(psi)!;
+        var output = new List<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new RunningInvoker(process, output);
+    }
+
+    private static async Task<HttpClient> ReadyClientAsync(int port)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var health = await client.GetAsync("/healthz");
+                if (health.IsSuccessStatusCode)
+                    return client;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < until)
+            {
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task CreateAsync(HttpClient client, string name, string folder)
+    {
+        var body = $$"""
+            {"func_name":"{{name}}","package":"default","runtime":"Custom","handler":"bootstrap","memory_size":128,"timeout":30,
+             "code_type":"zip","func_code":{"file":"{{Convert.ToBase64String(InvokerFixture.ZipFolder(folder))}}"},{{SlowInitConfig}}}
+            """;
+        using var r = await client.PostAsync(InvokerFixture.FunctionsPath, Json(body));
+        Assert.True(r.IsSuccessStatusCode, $"create {name}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<JsonElement> InvokeAsync(HttpClient client, string name, string qualifier)
+    {
+        using var r = await client.PostAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn(name, qualifier)}/invocations", Json("""{"n":1}"""));
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.IsSuccessStatusCode, text);
+        using var doc = JsonDocument.Parse(text);
+        return JsonDocument.Parse(doc.RootElement.GetProperty("result").GetString()!).RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> WaitWhileMakingAsync(HttpClient client, string name, string version)
+    {
+        var until = DateTime.UtcNow + s_readyWithin;
+        while (true)
+        {
+            using var r = await client.GetAsync(SnapshotPath(name, version, "state"));
+            Assert.Equal(200, (int)r.StatusCode);
+            var json = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone();
+            if (json.GetProperty("state").GetString() != "making" || DateTime.UtcNow > until)
+                return json;
+            await Task.Delay(100);
+        }
+    }
+
+    private static string SnapshotPath(string name, string? qualifier, string action) =>
+        $"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn(name, qualifier)}/snapshots/{action}";
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <summary>Processes working in the data folder's code (instances, snapshot makers and restored copies), with their start times.</summary>
+    private static List<(int Pid, long Start)> InstanceProcesses(string data)
+    {
+        var result = new List<(int, long)>();
+        var code = Path.Combine(data, "code") + "/";
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
+                if (cwd is not null && (cwd + "/").StartsWith(code, StringComparison.Ordinal) && StartTime(pid) is >= 0 and var start)
+                    result.Add((pid, start));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return result;
+    }
+
+    private static long StartTime(int pid) => Fgs.Invoker.Hosting.InstanceProcessRecord.StartTime(pid);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    private static async Task AssertRestoredAsync(InvokerFixture fx, string name, string version)
+    {
+        var r = await fx.InvokeAsync(name, """{"n":1}""", qualifier: version);
+        Assert.True(r.HttpStatus == 200, r.ToString());
+        using var answer = JsonDocument.Parse(r.Result!);
+        Assert.Equal(1, answer.RootElement.GetProperty("restores").GetInt32());
+        Assert.StartsWith("restored-", answer.RootElement.GetProperty("copyId").GetString(), StringComparison.Ordinal);
+    }
+
+    private static void AssertReady(JsonElement state) =>
+        Assert.True(state.GetProperty("state").GetString() == "ready", state.ToString());
+
+    private static List<string> LogLines(InvokerFixture fx)
+    {
+        lock (fx.Log)
+            return [.. fx.Log];
+    }
+
+    private static List<string> ImageFolders(string root) =>
+        Directory.Exists(root) ? [.. Directory.GetDirectories(root)] : [];
+
     private static async Task<JsonElement> WaitWhileMakingAsync(InvokerFixture fx, string name, string version)
     {
         var until = DateTime.UtcNow + s_readyWithin;
