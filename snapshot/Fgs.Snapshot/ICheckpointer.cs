@@ -21,4 +21,11 @@ public interface ICheckpointer
     /// the restore itself does not pay for starting it. Null when this checkpointer cannot (then
     /// <see cref="RestoreAsync"/> starts the tool itself).</summary>
     Task<IRestoreWorker?> StartRestoreWorkerAsync(IReadOnlyList<PreparedFile> files, CancellationToken cancellationToken);
+
+    /// <summary>Whether a restore of <paramref name="image"/> through a worker leaves its memory to be filled lazily.</summary>
+    bool RestoresLazily(SnapshotImage image);
+
+    /// <summary>Prepares <paramref name="worker"/> for a restore of <paramref name="image"/> (for a lazy
+    /// restore, starts the helper that will fill the copy's memory); nothing to do otherwise.</summary>
+    Task PrepareWorkerAsync(IRestoreWorker worker, SnapshotImage image, CancellationToken cancellationToken);
 }

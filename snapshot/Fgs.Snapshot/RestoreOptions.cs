@@ -19,6 +19,10 @@ public sealed record RestoreOptions
     /// order) already open, or null to start the tool now.</summary>
     public IRestoreWorker? Worker { get; init; }
 
+    /// <summary>Leave the copy's anonymous memory to a lazy-pages daemon (only with a <see cref="Worker"/>;
+    /// null lets the checkpointer decide by the image's size).</summary>
+    public bool? LazyPages { get; init; }
+
     /// <summary>How long the restore may take before it counts as failed.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }

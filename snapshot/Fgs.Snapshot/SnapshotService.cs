@@ -144,7 +144,7 @@ public sealed class SnapshotService
     /// (and when the image failed, the snapshot is now marked failed with that reason and its image deleted).
     /// </summary>
     public async Task<RestoreOutcome> TryRestoreAsync(string key, string addressFile, string outputFile, CancellationToken cancellationToken,
-        IRestoreWorker? worker = null)
+        IRestoreWorker? worker = null, bool? lazyPages = null)
     {
         if (_checkpointer is null)
             return RestoreOutcome.ColdStart("checkpointing unsupported: " + Capability.Reason);
@@ -165,6 +165,7 @@ public sealed class SnapshotService
                     new InheritedFile(image.OutputFile, outputFile, Write: true),
                 ],
                 Worker = worker is { IsSpent: false } ? worker : null,
+                LazyPages = lazyPages,
             }, cancellationToken).ConfigureAwait(false);
             // criu exits 0 once the copy runs; a copy killed at once (a restored parent-death
             // signal, a crash on the first instruction) is a failed restore, not a copy to use.
@@ -187,6 +188,18 @@ public sealed class SnapshotService
             ? Task.FromResult<IRestoreWorker?>(null)
             : _checkpointer.StartRestoreWorkerAsync(
                 [new PreparedFile(addressFile, Write: false), new PreparedFile(outputFile, Write: true)], cancellationToken);
+
+    /// <summary>Whether restoring <paramref name="key"/>'s image through a worker leaves its memory to be
+    /// filled lazily (then a worker can be prepared for that image: <see cref="PrepareWorkerAsync"/>).</summary>
+    public bool RestoresLazily(string key) =>
+        _checkpointer is not null && Images.TryGet(key, out var image) && _checkpointer.RestoresLazily(image);
+
+    /// <summary>Prepares <paramref name="worker"/> for a restore of <paramref name="key"/>'s image.</summary>
+    /// <exception cref="CheckpointException">The preparation failed.</exception>
+    public Task PrepareWorkerAsync(IRestoreWorker worker, string key, CancellationToken cancellationToken) =>
+        _checkpointer is not null && Images.TryGet(key, out var image)
+            ? _checkpointer.PrepareWorkerAsync(worker, image, cancellationToken)
+            : Task.CompletedTask;
 
     private RestoreOutcome Fail(string key, string reason)
     {

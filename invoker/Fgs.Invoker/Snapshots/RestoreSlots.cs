@@ -7,7 +7,9 @@ namespace Fgs.Invoker.Snapshots;
 /// Keeps one restore prepared ahead of time: a copy's folder with its address and output files,
 /// and a checkpoint tool already started with both open (<see cref="SnapshotService.StartRestoreWorkerAsync"/>).
 /// A restore takes it and a new one is prepared in the background, so the restore does not wait for
-/// the tool to start. Concurrent restores beyond the prepared one start their own tool.
+/// the tool to start. Concurrent restores beyond the prepared one start their own tool. A snapshot
+/// whose image restores lazily also gets a slot of its own, with the lazy-pages daemon for its image
+/// already started.
 /// </summary>
 internal sealed class RestoreSlots : IAsyncDisposable
 {
@@ -17,6 +19,10 @@ internal sealed class RestoreSlots : IAsyncDisposable
     private readonly Lock _lock = new();
     private RestoreSlot? _ready;
     private Task? _refill;
+    // Slots prepared for one snapshot whose image restores lazily (the lazy-pages daemon reads its
+    // image when it starts, so it is started ahead for that image), by snapshot key.
+    private readonly Dictionary<string, RestoreSlot> _forImage = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task> _imageRefills = new(StringComparer.Ordinal);
     private bool _disposed;
     private bool _warnedOnce;
 
@@ -27,16 +33,24 @@ internal sealed class RestoreSlots : IAsyncDisposable
         _log = log;
     }
 
-    /// <summary>Takes the prepared slot, or prepares one now; starts preparing the next.</summary>
-    public async Task<RestoreSlot> TakeAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    /// <summary>Takes the slot prepared for <paramref name="key"/>'s image, else the prepared slot, or
+    /// prepares one now; starts preparing the next.</summary>
+    public async Task<RestoreSlot> TakeAsync(InstanceSpec spec, string key, CancellationToken cancellationToken)
     {
         RestoreSlot? slot;
         Task? refill;
         lock (_lock)
         {
-            slot = _ready;
-            _ready = null;
-            refill = _refill;
+            if (_forImage.Remove(key, out var forImage))
+            {
+                slot = forImage;
+            }
+            else
+            {
+                slot = _ready;
+                _ready = null;
+            }
+            refill = slot is null ? _refill : null;
         }
         if (slot is null && refill is { IsCompleted: false })
         {
@@ -54,8 +68,70 @@ internal sealed class RestoreSlots : IAsyncDisposable
             slot = slot with { Worker = null };
         }
         slot = slot is null ? await PrepareAsync(spec, cancellationToken).ConfigureAwait(false) : slot with { Ahead = true };
-        EnsureWarm(spec);
+        EnsureWarm(spec, key);
         return slot;
+    }
+
+    /// <summary>Prepares, in the background, a slot for <paramref name="key"/>'s image when it restores
+    /// lazily (and the generic slot), unless they are ready or being prepared.</summary>
+    public void EnsureWarm(InstanceSpec spec, string key)
+    {
+        EnsureWarm(spec);
+        if (!_service.RestoresLazily(key))
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            if (_disposed || _forImage.ContainsKey(key) || (_imageRefills.TryGetValue(key, out var pending) && !pending.IsCompleted))
+            {
+                return;
+            }
+            _imageRefills[key] = Task.Run(async () =>
+            {
+                RestoreSlot slot;
+                try
+                {
+                    slot = await PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
+                    if (slot.Worker is not null)
+                    {
+                        await _service.PrepareWorkerAsync(slot.Worker, key, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CheckpointException)
+                {
+                    _log($"{key}: cannot prepare a lazy restore ahead: {e.Message}");
+                    return;
+                }
+                bool keep;
+                lock (_lock)
+                {
+                    keep = !_disposed && !_forImage.ContainsKey(key);
+                    if (keep)
+                    {
+                        _forImage[key] = slot;
+                    }
+                }
+                if (!keep)
+                {
+                    await slot.DisposeAsync().ConfigureAwait(false);
+                }
+            });
+        }
+    }
+
+    /// <summary>Drops the slot prepared for <paramref name="key"/>'s image (the snapshot is gone).</summary>
+    public void Forget(string key)
+    {
+        RestoreSlot? slot;
+        lock (_lock)
+        {
+            _forImage.Remove(key, out slot);
+        }
+        if (slot is not null)
+        {
+            _ = slot.DisposeAsync().AsTask();
+        }
     }
 
     /// <summary>Prepares a slot in the background unless one is ready or being prepared.</summary>
@@ -121,12 +197,22 @@ internal sealed class RestoreSlots : IAsyncDisposable
     {
         RestoreSlot? slot;
         Task? refill;
+        List<RestoreSlot> forImages;
+        List<Task> imageRefills;
         lock (_lock)
         {
             _disposed = true;
             slot = _ready;
             _ready = null;
             refill = _refill;
+            forImages = [.. _forImage.Values];
+            _forImage.Clear();
+            imageRefills = [.. _imageRefills.Values];
+        }
+        await Task.WhenAll(imageRefills).ConfigureAwait(false);
+        foreach (var s in forImages)
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
         }
         if (refill is not null)
         {

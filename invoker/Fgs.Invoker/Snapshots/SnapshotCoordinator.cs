@@ -231,7 +231,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         };
         instance.CollectOutput(null); // the restore hook's output, into the function's log
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"{key}: restored copy {copy.RootPid} in {copy.ReadyAfter.TotalMilliseconds:0} ms (criu {copy.CriuTime.TotalMilliseconds:0} ms, {(copy.PreparedTool ? "started ahead" : "started for this restore")}; then the restore hook)"));
+            $"{key}: restored copy {copy.RootPid} in {copy.ReadyAfter.TotalMilliseconds:0} ms (criu {copy.CriuTime.TotalMilliseconds:0} ms, {(copy.PreparedTool ? "started ahead" : "started for this restore")}{(copy.LazyPages ? ", lazy pages" : "")}; then the restore hook)"));
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);
         Metrics.Restored(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version, copy.ReadyAfter, instance.Exited);
@@ -334,7 +334,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             var status = await instances.MakeAsync(key, spec, _stop.Token, Identity(version)).ConfigureAwait(false);
             if (status.State == SnapshotState.Ready)
             {
-                instances.PrepareRestore(spec);
+                instances.PrepareRestore(spec, key);
             }
             _log(status.State == SnapshotState.Ready
                 ? $"{key}: snapshot ready ({status.Image?.SizeBytes / 1048576.0:0.0} MB)"
@@ -365,6 +365,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             }
             var instances = await _instances.ConfigureAwait(false);
             List<string> remake;
+            List<string> kept;
             lock (_gate)
             {
                 // Versions forgotten or disabled meanwhile are no longer wanted (their images are deleted).
@@ -374,6 +375,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
                 }
                 var ready = instances.Service.Recover(wanted.ToDictionary(w => w.Key, w => Identity(w.Value), StringComparer.Ordinal));
                 remake = [.. wanted.Keys.Where(k => !ready.Contains(k)).Order(StringComparer.Ordinal)];
+                kept = [.. wanted.Keys.Where(ready.Contains)];
                 if (instances.Service.Capability.Available)
                 {
                     _log($"snapshots: {ready.Count} kept from the previous run ready again"
@@ -387,6 +389,11 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
                     _making[key] = turn;
                     previous = turn;
                 }
+            }
+            // Restores of the kept snapshots start CRIU ahead, as for snapshots made in this run.
+            foreach (var key in kept)
+            {
+                instances.PrepareRestore(await _prepareSpec(wanted[key]).ConfigureAwait(false), key);
             }
         }
         catch (OperationCanceledException)
@@ -451,6 +458,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
     {
         if (_instances.IsCompletedSuccessfully)
         {
+            _instances.Result.ForgetPrepared(key);
             _instances.Result.Service.Registry.Remove(key);
             _instances.Result.Service.Images.Remove(key);
         }

@@ -45,6 +45,9 @@ internal sealed class SnapshotCopy : IAsyncDisposable
     /// <summary>Whether CRIU had been started ahead of the restore (a prepared restore worker).</summary>
     public bool PreparedTool { get; init; }
 
+    /// <summary>Whether the copy's memory is filled lazily (by a lazy-pages daemon) after it started.</summary>
+    public bool LazyPages { get; init; }
+
     /// <summary>Sends one event and waits for its outcome.</summary>
     public Task<(bool Error, byte[] Body)> InvokeAsync(string invokeType, byte[] body, TimeSpan timeout, CancellationToken cancellationToken) =>
         Api.InvokeAsync(invokeType, body, timeout, cancellationToken);

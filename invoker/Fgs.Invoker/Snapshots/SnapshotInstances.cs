@@ -31,7 +31,10 @@ internal sealed class SnapshotInstances : IAsyncDisposable
 
     /// <summary>Prepares a restore ahead of time (a copy's files and a started checkpoint tool), so the
     /// next restore of any version does not wait for the tool to start.</summary>
-    public void PrepareRestore(InstanceSpec spec) => _slots.EnsureWarm(spec);
+    public void PrepareRestore(InstanceSpec spec, string key) => _slots.EnsureWarm(spec, key);
+
+    /// <summary>Drops what was prepared for restoring <paramref name="key"/> (its snapshot is gone).</summary>
+    public void ForgetPrepared(string key) => _slots.Forget(key);
 
     /// <summary>Stops the prepared restore's tool.</summary>
     public ValueTask DisposeAsync() => _slots.DisposeAsync();
@@ -97,7 +100,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
     public async Task<(SnapshotCopy? Copy, string? Reason)> TryRestoreAsync(string key, InstanceSpec spec, TimeSpan restoreHookTimeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var slot = await _slots.TakeAsync(spec, cancellationToken).ConfigureAwait(false);
+        var slot = await _slots.TakeAsync(spec, key, cancellationToken).ConfigureAwait(false);
         var (folder, address, output) = (slot.Folder, slot.Address, slot.Output);
         var api = new SnapshotRuntimeApi();
         RestoreOutcome outcome;
@@ -133,6 +136,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
                     ReadyAfter = Stopwatch.GetElapsedTime(started),
                     CriuTime = outcome.Process.Elapsed,
                     PreparedTool = slot.Worker is not null && slot.Ahead,
+                    LazyPages = outcome.Process.LazyPages,
                 }, null);
             }
             await copy.DisposeAsync().ConfigureAwait(false);

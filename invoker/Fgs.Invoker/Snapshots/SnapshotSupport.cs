@@ -58,7 +58,11 @@ internal static class SnapshotSupport
         }
         var images = new SnapshotImageStore(root, budgetBytes);
         // Restores start CRIU ahead of time through the launcher when it is there (see RestoreSlots).
-        var checkpointer = driver is null ? null : new CriuDriver(driver.Command) { SpawnHelper = Instances.Supervisor.SpawnHelperPath };
+        var checkpointer = driver is null ? null : new CriuDriver(driver.Command)
+        {
+            SpawnHelper = Instances.Supervisor.SpawnHelperPath,
+            LazyPagesSupported = driver.LazyPagesSupported,
+        };
         return new SnapshotInstances(new SnapshotService(checkpointer, capability, images, new SnapshotRegistry(time)), log);
     }
 

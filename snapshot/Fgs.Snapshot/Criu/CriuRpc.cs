@@ -17,6 +17,7 @@ public static class CriuRpc
     private const int OptLogLevel = 9;
     private const int OptLogFile = 10;
     private const int OptInheritFd = 27;
+    private const int OptLazyPages = 48;
     private const int OptTcpClose = 52;
     private const int OptImagesDir = 68;
 
@@ -37,8 +38,9 @@ public static class CriuRpc
     /// path without its leading slash, and the worker's descriptor for it.</param>
     /// <param name="tcpClose">Restore TCP sockets closed.</param>
     /// <param name="logLevel">CRIU's log level (2: errors and warnings).</param>
+    /// <param name="lazyPages">Leave anonymous memory to a <c>criu lazy-pages</c> daemon listening in the image folder.</param>
     public static byte[] RestoreRequest(string imagesDir, string logFile, IReadOnlyList<(string Key, int Fd)> inherited,
-        bool tcpClose = true, int logLevel = 2)
+        bool tcpClose = true, int logLevel = 2, bool lazyPages = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesDir);
         if (logFile.Contains('/', StringComparison.Ordinal))
@@ -54,6 +56,8 @@ public static class CriuRpc
             WriteVarintField(entry, InheritFd, (ulong)fd);
             WriteBytesField(opts, OptInheritFd, entry);
         }
+        if (lazyPages)
+            WriteVarintField(opts, OptLazyPages, 1);
         if (tcpClose)
             WriteVarintField(opts, OptTcpClose, 1);
         WriteStringField(opts, OptImagesDir, imagesDir);

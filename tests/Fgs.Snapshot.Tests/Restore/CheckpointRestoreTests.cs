@@ -59,6 +59,45 @@ public sealed class CheckpointRestoreTests
     }
 
     [Theory]
+    [InlineData("java")]
+    [InlineData("dotnet")]
+    public async Task A_big_image_restores_with_lazy_pages_and_the_copy_sees_all_its_memory(string runtime)
+    {
+        var driver = await TestCriu.RequireWithWorkersAsync();
+        if (!driver.LazyPagesSupported)
+            Assert.Skip("the kernel or CRIU cannot restore memory lazily (criu check --feature uffd-noncoop)");
+        var (_, capability) = await TestCriu.DetectAsync();
+        using var scratch = new SnapshotScratch(driver, capability);
+        var function = TestFunction.Named(runtime);
+        const string key = "test/default/big:1";
+        const int retainMb = 48;
+        var status = await scratch.Service.MakeAsync(key, async ct =>
+        {
+            var original = await LiveInstance.ColdStartAsync(function, scratch.Sub("original"), initMillis: 10,
+                new Dictionary<string, string> { ["INIT_RETAIN_MB"] = $"{retainMb}", ["FGS_JAVA_OPTS"] = "-Xmx256m" });
+            return await original.ParkAsync();
+        }, CancellationToken.None);
+        Assert.True(status.State == SnapshotState.Ready, $"snapshot {status.State}: {status.Reason}");
+        Assert.True(status.Image!.SizeBytes > retainMb << 20, $"image of {status.Image.SizeBytes} bytes holds the {retainMb} MB");
+
+        await using var lazy = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("lazy"), prepared: true, lazyPages: true);
+        Assert.True(lazy is not null, "lazy restore failed: " + scratch.Service.Registry.Get(key)?.Reason);
+        Assert.True(lazy.LazyPages, "the restore used lazy pages");
+        await using var eager = await LiveInstance.RestoreAsync(scratch.Service, key, scratch.Sub("eager"), prepared: true, lazyPages: false);
+        Assert.True(eager is not null, "eager restore failed: " + scratch.Service.Registry.Get(key)?.Reason);
+        Assert.False(eager.LazyPages);
+        foreach (var copy in new[] { lazy, eager })
+        {
+            var answer = await copy.InvokeAsync();
+            // The last retained array was filled with its index + 1 before the checkpoint.
+            Assert.Equal(retainMb, answer.GetProperty("retainedMb").GetInt32());
+            Assert.Equal(retainMb, answer.GetProperty("retainedLast").GetInt32());
+            Assert.Equal(1, answer.GetProperty("restores").GetInt32());
+        }
+        TestContext.Current.SendDiagnosticMessage($"{runtime}: image {status.Image.SizeBytes / 1048576.0:0.0} MB, lazy restore {lazy.ReadyAfter.TotalMilliseconds:0} ms, eager {eager.ReadyAfter.TotalMilliseconds:0} ms");
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Corrupt_image_marks_the_snapshot_failed_and_falls_back_to_a_cold_start(bool prepared)

@@ -34,14 +34,30 @@ internal sealed class LiveInstance : IAsyncDisposable
     /// <summary>How long <c>criu restore</c> took (zero for a cold start).</summary>
     public TimeSpan CriuRestoreTime { get; private init; }
 
+    /// <summary>Whether the restore left the memory to a lazy-pages daemon.</summary>
+    public bool LazyPages { get; private init; }
+
     public PreparedInstance Prepared => new(RootPid, AddressFile, OutputFile);
 
     /// <summary>Starts the function in its own PID namespace and runs its initializer.</summary>
-    public static async Task<LiveInstance> ColdStartAsync(TestFunction function, string folder, int initMillis = 1000)
+    public static async Task<LiveInstance> ColdStartAsync(TestFunction function, string folder, int initMillis = 1000,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var started = Stopwatch.GetTimestamp();
         var api = new TestRuntimeApi();
         var (address, output) = Files(folder, api);
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+            ["HOME"] = folder,
+            ["TMPDIR"] = folder,
+            ["LANG"] = "C.UTF-8",
+            ["INIT_MILLIS"] = initMillis.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DOTNET_CLI_HOME"] = folder,
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            env[name] = value;
         var unshare = PidNamespaceLauncher.Start(new NamespacedLaunch
         {
             FileName = function.Bootstrap,
@@ -49,16 +65,7 @@ internal sealed class LiveInstance : IAsyncDisposable
             WorkingDirectory = folder,
             AddressFile = address,
             OutputFile = output,
-            Environment = new Dictionary<string, string>
-            {
-                ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
-                ["HOME"] = folder,
-                ["TMPDIR"] = folder,
-                ["LANG"] = "C.UTF-8",
-                ["INIT_MILLIS"] = initMillis.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["DOTNET_CLI_HOME"] = folder,
-                ["DOTNET_NOLOGO"] = "1",
-            },
+            Environment = env,
         });
         var root = await PidNamespaceLauncher.WaitForNamespaceInitAsync(unshare.Id, TimeSpan.FromSeconds(5), CancellationToken.None);
         var instance = new LiveInstance(api, root, address, output, TimeSpan.Zero) { _launcher = unshare };
@@ -79,16 +86,20 @@ internal sealed class LiveInstance : IAsyncDisposable
     /// <param name="service">The snapshot service.</param>
     /// <param name="key">The snapshot.</param>
     /// <param name="folder">The copy's folder.</param>
-    /// <param name="prepared">Start the restore worker (CRIU with the copy's files open) before the
-    /// clock starts, as the invoker does between restores; otherwise the restore starts CRIU itself.</param>
-    public static async Task<LiveInstance?> RestoreAsync(SnapshotService service, string key, string folder, bool prepared = false)
+    /// <param name="prepared">Start the restore worker (CRIU with the copy's files open, and for an image
+    /// that restores lazily its lazy-pages daemon) before the clock starts, as the invoker does between
+    /// restores; otherwise the restore starts CRIU itself.</param>
+    /// <param name="lazyPages">Force lazy pages on or off (null: the driver decides by image size).</param>
+    public static async Task<LiveInstance?> RestoreAsync(SnapshotService service, string key, string folder, bool prepared = false, bool? lazyPages = null)
     {
         var api = new TestRuntimeApi();
         var (address, output) = Files(folder, api);
         await using var worker = prepared ? await service.StartRestoreWorkerAsync(address, output, CancellationToken.None) : null;
         Assert.True(!prepared || worker is not null, "the checkpointer started no restore worker");
+        if (worker is not null && lazyPages != false)
+            await service.PrepareWorkerAsync(worker, key, CancellationToken.None); // the lazy-pages daemon, for a big image
         var started = Stopwatch.GetTimestamp();
-        var outcome = await service.TryRestoreAsync(key, address, output, CancellationToken.None, worker);
+        var outcome = await service.TryRestoreAsync(key, address, output, CancellationToken.None, worker, lazyPages);
         if (outcome.Process is null)
         {
             await api.DisposeAsync();
@@ -97,7 +108,7 @@ internal sealed class LiveInstance : IAsyncDisposable
         var instance = new LiveInstance(api, outcome.Process.Pid, address, output, TimeSpan.Zero);
         var (error, body) = await api.InvokeAsync("restore", """{"restore":"hook"}""", s_timeout);
         Assert.False(error, "restore hook failed: " + body);
-        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started)) { CriuRestoreTime = outcome.Process.Elapsed };
+        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started)) { CriuRestoreTime = outcome.Process.Elapsed, LazyPages = outcome.Process.LazyPages };
     }
 
     /// <summary>Sends the checkpoint event and waits until the runtime has parked without sockets.</summary>

@@ -26,7 +26,7 @@ internal static class TestCriu
         var helper = Path.Combine(RepoPaths.Root, "invoker", "Fgs.Invoker", "obj", "native", "fgs-spawn");
         if (!File.Exists(helper))
             Assert.Skip($"fgs-spawn is not built (expected at {helper}; build the solution first)");
-        return new CriuDriver(driver.Command) { SpawnHelper = helper };
+        return new CriuDriver(driver.Command) { SpawnHelper = helper, LazyPagesSupported = driver.LazyPagesSupported };
     }
 
     private static string? LocalPrefix() =>

@@ -9,10 +9,13 @@ import java.util.UUID;
 /**
  * A function whose initializer takes over a second (it sleeps, as a stand-in for loading a
  * framework, and fills a table). The restore hook gives each restored copy a fresh identity.
- * The handler reports what the function sees.
+ * The handler reports what the function sees. INIT_RETAIN_MB makes the initializer also keep that
+ * many megabytes of filled arrays (a bigger heap, so a bigger snapshot image; raise -Xmx through
+ * FGS_JAVA_OPTS beyond 40 MB or so).
  */
 public final class SlowInit implements Handler, Initializer, RestoreHook {
     private long[] table;
+    private byte[][] retained = new byte[0][];
     private int restores;
     private String copyId = "original-" + UUID.randomUUID();
     private String initializedBy = "none";
@@ -24,6 +27,12 @@ public final class SlowInit implements Handler, Initializer, RestoreHook {
         table = new long[1 << 16];
         for (int i = 0; i < table.length; i++)
             table[i] = (long) i * i;
+        int retainMb = Integer.parseInt(System.getenv().getOrDefault("INIT_RETAIN_MB", "0"));
+        retained = new byte[retainMb][];
+        for (int i = 0; i < retainMb; i++) {
+            retained[i] = new byte[1 << 20];
+            java.util.Arrays.fill(retained[i], (byte) (i + 1));
+        }
         initializedBy = context.requestId();
     }
 
@@ -35,7 +44,8 @@ public final class SlowInit implements Handler, Initializer, RestoreHook {
 
     @Override
     public String handle(String event, Context context) {
-        return "{\"runtime\":\"java\",\"initialized\":" + (table != null) + ",\"initializedBy\":\"" + initializedBy
+        return "{\"runtime\":\"java\",\"initialized\":" + (table != null) + ",\"retainedMb\":" + retained.length
+                + ",\"retainedLast\":" + (retained.length == 0 ? 0 : retained[retained.length - 1][12345]) + ",\"initializedBy\":\"" + initializedBy
                 + "\",\"restores\":" + restores + ",\"copyId\":\"" + copyId + "\",\"pid\":" + ProcessHandle.current().pid()
                 + ",\"event\":" + (event.isEmpty() ? "null" : event) + "}";
     }
