@@ -25,7 +25,10 @@ public interface ICheckpointer
     /// <summary>Whether a restore of <paramref name="image"/> through a worker leaves its memory to be filled lazily.</summary>
     bool RestoresLazily(SnapshotImage image);
 
-    /// <summary>Prepares <paramref name="worker"/> for a restore of <paramref name="image"/> (for a lazy
-    /// restore, starts the helper that will fill the copy's memory); nothing to do otherwise.</summary>
+    /// <summary>Prepares <paramref name="worker"/> for a restore of <paramref name="image"/> (starts the
+    /// helper that will fill the copy's memory lazily); nothing to do where that is unsupported.</summary>
     Task PrepareWorkerAsync(IRestoreWorker worker, SnapshotImage image, CancellationToken cancellationToken);
+
+    /// <summary>Whether <see cref="PrepareWorkerAsync"/> does anything here.</summary>
+    bool CanPrepareWorkers { get; }
 }

@@ -189,10 +189,8 @@ public sealed class SnapshotService
             : _checkpointer.StartRestoreWorkerAsync(
                 [new PreparedFile(addressFile, Write: false), new PreparedFile(outputFile, Write: true)], cancellationToken);
 
-    /// <summary>Whether restoring <paramref name="key"/>'s image through a worker leaves its memory to be
-    /// filled lazily (then a worker can be prepared for that image: <see cref="PrepareWorkerAsync"/>).</summary>
-    public bool RestoresLazily(string key) =>
-        _checkpointer is not null && Images.TryGet(key, out var image) && _checkpointer.RestoresLazily(image);
+    /// <summary>Whether a worker can be prepared for one snapshot's image (<see cref="PrepareWorkerAsync"/>).</summary>
+    public bool CanPrepareWorkers => _checkpointer is { CanPrepareWorkers: true };
 
     /// <summary>Prepares <paramref name="worker"/> for a restore of <paramref name="key"/>'s image.</summary>
     /// <exception cref="CheckpointException">The preparation failed.</exception>

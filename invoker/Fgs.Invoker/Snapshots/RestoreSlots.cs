@@ -23,6 +23,11 @@ internal sealed class RestoreSlots : IAsyncDisposable
     // image when it starts, so it is started ahead for that image), by snapshot key.
     private readonly Dictionary<string, RestoreSlot> _forImage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _imageRefills = new(StringComparer.Ordinal);
+    // The snapshots most recently made or restored first; only the first MaxPreparedImages keep a slot.
+    private readonly LinkedList<string> _recent = new();
+
+    /// <summary>How many snapshots keep a slot prepared for their image (two idle CRIU processes each).</summary>
+    public int MaxPreparedImages { get; init; } = 16;
     private bool _disposed;
     private bool _warnedOnce;
 
@@ -72,19 +77,36 @@ internal sealed class RestoreSlots : IAsyncDisposable
         return slot;
     }
 
-    /// <summary>Prepares, in the background, a slot for <paramref name="key"/>'s image when it restores
-    /// lazily (and the generic slot), unless they are ready or being prepared.</summary>
+    /// <summary>Prepares, in the background, a slot for <paramref name="key"/>'s image (with its lazy-pages
+    /// daemon started) and the generic slot, unless they are ready or being prepared. Only the
+    /// <see cref="MaxPreparedImages"/> snapshots most recently made or restored keep theirs.</summary>
     public void EnsureWarm(InstanceSpec spec, string key)
     {
         EnsureWarm(spec);
-        if (!_service.RestoresLazily(key))
+        if (!_service.CanPrepareWorkers)
         {
             return;
         }
+        RestoreSlot? evicted = null;
         lock (_lock)
         {
+            _recent.Remove(key);
+            _recent.AddFirst(key);
+            while (_recent.Count > MaxPreparedImages)
+            {
+                var oldest = _recent.Last!.Value;
+                _recent.RemoveLast();
+                if (_forImage.Remove(oldest, out var slot))
+                {
+                    evicted = slot;
+                }
+            }
             if (_disposed || _forImage.ContainsKey(key) || (_imageRefills.TryGetValue(key, out var pending) && !pending.IsCompleted))
             {
+                if (evicted is not null)
+                {
+                    _ = evicted.DisposeAsync().AsTask();
+                }
                 return;
             }
             _imageRefills[key] = Task.Run(async () =>
@@ -106,7 +128,7 @@ internal sealed class RestoreSlots : IAsyncDisposable
                 bool keep;
                 lock (_lock)
                 {
-                    keep = !_disposed && !_forImage.ContainsKey(key);
+                    keep = !_disposed && !_forImage.ContainsKey(key) && _recent.Contains(key);
                     if (keep)
                     {
                         _forImage[key] = slot;
@@ -118,6 +140,10 @@ internal sealed class RestoreSlots : IAsyncDisposable
                 }
             });
         }
+        if (evicted is not null)
+        {
+            _ = evicted.DisposeAsync().AsTask();
+        }
     }
 
     /// <summary>Drops the slot prepared for <paramref name="key"/>'s image (the snapshot is gone).</summary>
@@ -127,6 +153,7 @@ internal sealed class RestoreSlots : IAsyncDisposable
         lock (_lock)
         {
             _forImage.Remove(key, out slot);
+            _recent.Remove(key);
         }
         if (slot is not null)
         {

@@ -42,8 +42,9 @@ public sealed class CriuDriver : ICheckpointer
     public bool LazyPagesSupported { get; init; }
 
     /// <summary>Images at least this big are restored with lazy pages (through a restore worker, where
-    /// supported); null never. Filling memory costs about 3 ms per MB on a small VM, a lazy-pages
-    /// daemon about 50 ms to start, so lazy pages pay off for big images.</summary>
+    /// supported) even when no lazy-pages daemon was started for them ahead; null never. Filling
+    /// memory costs about 3 ms per MB on a small VM, starting a daemon about 50 ms. A worker prepared
+    /// for an image (<see cref="PrepareWorkerAsync"/>) restores it lazily whatever its size.</summary>
     public long? LazyPagesFromBytes { get; init; } = DefaultLazyPagesFromBytes;
 
     /// <summary>The default <see cref="LazyPagesFromBytes"/>.</summary>
@@ -138,8 +139,16 @@ public sealed class CriuDriver : ICheckpointer
         SpawnHelper is not null && LazyPagesSupported && LazyPagesFromBytes is { } from && image.SizeBytes >= from;
 
     /// <inheritdoc />
+    /// <remarks>Starts the lazy-pages daemon for <paramref name="image"/> whatever its size: with the
+    /// daemon already waiting, a lazy restore beats filling the memory first even for small images
+    /// (see <c>bench/results/snapshot-*.md</c>).</remarks>
     public Task PrepareWorkerAsync(IRestoreWorker worker, SnapshotImage image, CancellationToken cancellationToken) =>
-        worker is CriuRestoreWorker criu && RestoresLazily(image) ? criu.PrepareLazyAsync(image, cancellationToken) : Task.CompletedTask;
+        worker is CriuRestoreWorker criu && SpawnHelper is not null && LazyPagesSupported
+            ? criu.PrepareLazyAsync(image, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public bool CanPrepareWorkers => SpawnHelper is not null && LazyPagesSupported;
 
     /// <inheritdoc />
     public async Task<RestoredProcess> RestoreAsync(SnapshotImage image, RestoreOptions options, CancellationToken cancellationToken)
@@ -151,7 +160,8 @@ public sealed class CriuDriver : ICheckpointer
             if (worker.Files.Count != options.Files.Count
                 || !worker.Files.Zip(options.Files).All(p => p.First.Path == p.Second.Path && p.First.Write == p.Second.Write))
                 throw new ArgumentException("the worker holds other files than the restore names", nameof(options));
-            var lazy = options.LazyPages ?? RestoresLazily(image);
+            // Lazily when the worker's daemon waits for this image, or when the image is big.
+            var lazy = options.LazyPages ?? (worker.IsPreparedFor(image) || RestoresLazily(image));
             return await worker.RestoreAsync(image, [.. options.Files.Select(f => f.CheckpointPath)], options.Timeout, cancellationToken, lazy)
                 .ConfigureAwait(false);
         }

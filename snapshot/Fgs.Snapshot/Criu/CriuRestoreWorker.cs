@@ -226,7 +226,7 @@ public sealed class CriuRestoreWorker : IRestoreWorker
 
     /// <summary>Starts the lazy-pages daemon for <paramref name="image"/> ahead of a lazy restore of it
     /// (the daemon reads the image when it starts, so it serves one image): the restore then skips
-    /// the daemon's start, about 50 ms on a small VM.</summary>
+    /// the daemon's start, about 50 ms on a small VM, and restores lazily.</summary>
     public async Task PrepareLazyAsync(SnapshotImage image, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _used) != 0)
