@@ -8,4 +8,9 @@ public sealed record RestoredProcess(int Pid, TimeSpan Elapsed)
     /// <summary>Whether the copy's memory is filled lazily (on first touch and in the background by a
     /// <c>criu lazy-pages</c> daemon) rather than before it ran.</summary>
     public bool LazyPages { get; init; }
+
+    /// <summary>With lazy pages: the daemon's exit code once it has finished (0 when every page was
+    /// copied, or the copy exited first). Any other code means pages may be missing: the copy must
+    /// not be used any more.</summary>
+    public Task<int>? LazyPagesDone { get; init; }
 }

@@ -235,6 +235,19 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         _live[instance] = 0;
         _ = instance.Exited.ContinueWith(_ => _live.TryRemove(instance, out byte _), TaskScheduler.Default);
         Metrics.Restored(new FunctionKey(def.ProjectId, def.Package, def.Name), def.Version, copy.ReadyAfter, instance.Exited);
+        if (copy.LazyPagesDone is { } filled)
+        {
+            // A lazy-pages daemon that died before copying every page leaves the copy with memory it
+            // cannot trust (the kernel fills the missing pages with zeros): it is stopped and replaced.
+            _ = filled.ContinueWith(t =>
+            {
+                if (t.Result != 0 && !instance.Exited.IsCompleted)
+                {
+                    _log($"{key}: the lazy-pages daemon of restored copy {copy.RootPid} failed (exit {t.Result}); stopping the copy");
+                    _ = instance.StopAsync("its memory could not be restored completely");
+                }
+            }, TaskScheduler.Default);
+        }
         return LaunchResult.Ready(instance);
     }
 

@@ -48,6 +48,9 @@ internal sealed class SnapshotCopy : IAsyncDisposable
     /// <summary>Whether the copy's memory is filled lazily (by a lazy-pages daemon) after it started.</summary>
     public bool LazyPages { get; init; }
 
+    /// <summary>With lazy pages: the lazy-pages daemon's exit code once it has finished (non-zero: pages may be missing).</summary>
+    public Task<int>? LazyPagesDone { get; init; }
+
     /// <summary>Sends one event and waits for its outcome.</summary>
     public Task<(bool Error, byte[] Body)> InvokeAsync(string invokeType, byte[] body, TimeSpan timeout, CancellationToken cancellationToken) =>
         Api.InvokeAsync(invokeType, body, timeout, cancellationToken);

@@ -137,6 +137,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
                     CriuTime = outcome.Process.Elapsed,
                     PreparedTool = slot.Worker is not null && slot.Ahead,
                     LazyPages = outcome.Process.LazyPages,
+                    LazyPagesDone = outcome.Process.LazyPagesDone,
                 }, null);
             }
             await copy.DisposeAsync().ConfigureAwait(false);

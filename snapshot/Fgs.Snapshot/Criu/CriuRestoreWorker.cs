@@ -211,7 +211,13 @@ public sealed class CriuRestoreWorker : IRestoreWorker
             }
             TryDeleteFile(logPath);
             succeeded = true;
-            return new RestoredProcess(response.Pid, elapsed) { LazyPages = lazyPages };
+            return new RestoredProcess(response.Pid, elapsed)
+            {
+                LazyPages = lazyPages,
+                LazyPagesDone = lazyPages && _lazyDaemon is { } filler
+                    ? filler.Task.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.ExitCode : -1, TaskScheduler.Default)
+                    : null,
+            };
         }
         catch (SocketException e)
         {

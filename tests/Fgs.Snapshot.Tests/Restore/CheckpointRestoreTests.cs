@@ -70,11 +70,11 @@ public sealed class CheckpointRestoreTests
         using var scratch = new SnapshotScratch(driver, capability);
         var function = TestFunction.Named(runtime);
         const string key = "test/default/big:1";
-        const int retainMb = 48;
+        const int retainMb = 80;
         var status = await scratch.Service.MakeAsync(key, async ct =>
         {
             var original = await LiveInstance.ColdStartAsync(function, scratch.Sub("original"), initMillis: 10,
-                new Dictionary<string, string> { ["INIT_RETAIN_MB"] = $"{retainMb}", ["FGS_JAVA_OPTS"] = "-Xmx256m" });
+                new Dictionary<string, string> { ["INIT_RETAIN_MB"] = $"{retainMb}", ["FGS_JAVA_OPTS"] = "-Xmx256m", ["DOTNET_GCHeapHardLimit"] = "0x10000000" });
             return await original.ParkAsync();
         }, CancellationToken.None);
         Assert.True(status.State == SnapshotState.Ready, $"snapshot {status.State}: {status.Reason}");
@@ -95,6 +95,8 @@ public sealed class CheckpointRestoreTests
             Assert.Equal(1, answer.GetProperty("restores").GetInt32());
         }
         TestContext.Current.SendDiagnosticMessage($"{runtime}: image {status.Image.SizeBytes / 1048576.0:0.0} MB, lazy restore {lazy.ReadyAfter.TotalMilliseconds:0} ms, eager {eager.ReadyAfter.TotalMilliseconds:0} ms");
+        // The daemon copied every page and exited cleanly (a failed daemon makes the invoker drop the copy).
+        Assert.Equal(0, await lazy.LazyPagesDone!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
     }
 
     [Theory]

@@ -37,6 +37,9 @@ internal sealed class LiveInstance : IAsyncDisposable
     /// <summary>Whether the restore left the memory to a lazy-pages daemon.</summary>
     public bool LazyPages { get; private init; }
 
+    /// <summary>The lazy-pages daemon's exit code once it has finished.</summary>
+    public Task<int>? LazyPagesDone { get; private init; }
+
     public PreparedInstance Prepared => new(RootPid, AddressFile, OutputFile);
 
     /// <summary>Starts the function in its own PID namespace and runs its initializer.</summary>
@@ -119,7 +122,7 @@ internal sealed class LiveInstance : IAsyncDisposable
         var instance = new LiveInstance(api, outcome.Process.Pid, address, output, TimeSpan.Zero);
         var (error, body) = await api.InvokeAsync("restore", """{"restore":"hook"}""", s_timeout);
         Assert.False(error, "restore hook failed: " + body);
-        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started)) { CriuRestoreTime = outcome.Process.Elapsed, LazyPages = outcome.Process.LazyPages };
+        return new LiveInstance(api, outcome.Process.Pid, address, output, Stopwatch.GetElapsedTime(started)) { CriuRestoreTime = outcome.Process.Elapsed, LazyPages = outcome.Process.LazyPages, LazyPagesDone = outcome.Process.LazyPagesDone };
     }
 
     /// <summary>Sends the checkpoint event and waits until the runtime has parked without sockets.</summary>
