@@ -455,6 +455,63 @@ public sealed class SnapshotApiTests
     private static List<string> ImageFolders(string root) =>
         Directory.Exists(root) ? [.. Directory.GetDirectories(root)] : [];
 
+    [Fact]
+    public async Task A_reserved_instance_of_a_version_with_a_snapshot_is_a_restored_copy_paused_when_idle_and_resumed_for_its_invocation()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var fx = await InvokerFixture.StartAsync(time: clock);
+        var snapshots = await fx.Host.Instances!.Snapshots!.Instances;
+        if (!snapshots.Service.Capability.Available)
+            Assert.Skip("CRIU cannot checkpoint on this host: " + snapshots.Service.Capability.Reason);
+
+        await fx.CreateOkAsync("snap-reserved", InvokerFixture.ZipFolder(SlowInitFolder()),
+            "\"initializer_handler\":\"index.init\",\"initializer_timeout\":30,\"user_data\":\"{\\\"INIT_MILLIS\\\":\\\"200\\\"}\"");
+        Assert.Equal(200, (await SendAsync(fx, HttpMethod.Post, "snap-reserved", "enable")).Status);
+        await PublishOkAsync(fx, "snap-reserved", "1");
+        var state = await WaitWhileMakingAsync(fx, "snap-reserved", "1");
+        Assert.True(state.GetProperty("state").GetString() == "ready", state.ToString());
+
+        // One reserved instance of version 1, in idle mode: the pool gets it by restoring a copy.
+        using (var put = await fx.Client.PutAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn("snap-reserved", "1")}/reservedinstances",
+                   new StringContent("{\"count\":1,\"idle_mode\":true}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(200, (int)put.StatusCode);
+        }
+        await InvocationLifecycleTests.WaitUntil(
+            () => fx.Host.Instances.PoolCounts().Any(p => p.Version == "1" && p.Kind == "reserved" && p.Idle == 1), TimeSpan.FromSeconds(60));
+        var copy = Assert.Single(fx.Host.Instances.Snapshots!.Live);
+        Assert.NotEqual('T', ProcessState(copy.ProcessId));
+
+        // Idle past --idle-freeze-after on the fake clock: the copy is paused.
+        for (var i = 0; i < 6 && ProcessState(copy.ProcessId) != 'T'; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal('T', ProcessState(copy.ProcessId));
+        var metrics = await fx.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains($"version=\"1\",memory=\"128\",kind=\"reserved\",state=\"frozen\"}} 1", metrics, StringComparison.Ordinal);
+
+        // The invocation resumes it and is served by it: a warm start of the restored copy.
+        var r = await fx.InvokeAsync("snap-reserved", "{\"n\":1}", qualifier: "1");
+        Assert.True(r.HttpStatus == 200, r.ToString());
+        Assert.False(r.Headers.Contains("X-Cff-Cold-Start"), r.ToString());
+        using (var answer = JsonDocument.Parse(r.Result!))
+        {
+            Assert.Equal(1, answer.RootElement.GetProperty("restores").GetInt32());
+            Assert.StartsWith("restored-", answer.RootElement.GetProperty("copyId").GetString(), StringComparison.Ordinal);
+        }
+        Assert.NotEqual('T', ProcessState(copy.ProcessId));
+        Assert.Same(copy, Assert.Single(fx.Host.Instances.Snapshots!.Live));
+    }
+
+    private static char ProcessState(int pid)
+    {
+        // /proc/PID/stat: "PID (COMM) STATE ..."; COMM may hold spaces, so look after the last ')'.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
+    }
+
     private static async Task<JsonElement> WaitWhileMakingAsync(InvokerFixture fx, string name, string version)
     {
         var until = DateTime.UtcNow + s_readyWithin;
