@@ -401,7 +401,13 @@ internal sealed class InstanceManager : IAsyncDisposable
         {
             return restored;
         }
-        var instance = new ProcessInstance(spec, events, _time, sink) { Spawned = ProcessRecord.Add };
+        // Recorded off the cold start's path (a /proc read and a file append, and every 256 spawns a
+        // sweep of the record), so the bootstrap's start is not delayed by it.
+        var record = ProcessRecord;
+        var instance = new ProcessInstance(spec, events, _time, sink)
+        {
+            Spawned = pid => ThreadPool.UnsafeQueueUserWorkItem(static state => state.Record.Add(state.Pid), (Record: record, Pid: pid), preferLocal: false),
+        };
         lock (_gate)
         {
             _live.Add(instance);
