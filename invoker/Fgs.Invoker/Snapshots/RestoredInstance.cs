@@ -16,7 +16,7 @@ namespace Fgs.Invoker.Snapshots;
 /// function's log and its tail log, as on a spawned instance. An idle copy of a function with a
 /// heartbeat handler gets heartbeat events (<see cref="ProcessInstance.HeartbeatPeriod"/>), and is
 /// stopped after <see cref="ProcessInstance.MaxMissedHeartbeats"/> missed in a row. Idle copies can be
-/// paused with SIGSTOP. Where the host has cgroups, the copy's processes are moved into a group of
+/// paused: with the cgroup freezer where the copy has a group with one, else with SIGSTOP. Where the host has cgroups, the copy's processes are moved into a group of
 /// their own with the function's memory limit and CPU share right after the restore
 /// (<see cref="Cgroup"/>). They run as the user the snapshot was made as: the invoker's instance user.
 /// </summary>
@@ -125,7 +125,9 @@ internal sealed class RestoredInstance : IFunctionInstance
         _events.InstanceExited(this);
         if (Interlocked.Exchange(ref _frozen, 0) != 0)
         {
-            Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
+            // Resumed first: a paused copy can neither run its pre-stop hook nor die (a task frozen
+            // by the cgroup v1 freezer ignores SIGKILL until it is thawed).
+            Resume();
         }
         if (PreStopHandler is { } handler && reason != "timeout" && Volatile.Read(ref _unhealthy) == 0 && PidNamespaceLauncher.IsAlive(_copy.RootPid))
         {
@@ -170,7 +172,9 @@ internal sealed class RestoredInstance : IFunctionInstance
             {
                 return false;
             }
-            if (Libc.Kill(-_copy.RootPid, Libc.SIGSTOP) != 0)
+            // The cgroup freezer where the copy has one (every task of the group at once), else SIGSTOP.
+            var frozen = Cgroup is { CanFreeze: true } cgroup ? cgroup.Freeze() : Libc.Kill(-_copy.RootPid, Libc.SIGSTOP) == 0;
+            if (!frozen)
             {
                 return false;
             }
@@ -189,9 +193,21 @@ internal sealed class RestoredInstance : IFunctionInstance
                 return TimeSpan.Zero;
             }
             var started = _time.GetTimestamp();
-            Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
+            Resume();
             _frozen = 0;
             return _time.GetElapsedTime(started);
+        }
+    }
+
+    private void Resume()
+    {
+        if (Cgroup is { CanFreeze: true } cgroup)
+        {
+            cgroup.Thaw();
+        }
+        else
+        {
+            Libc.Kill(-_copy.RootPid, Libc.SIGCONT);
         }
     }
 

@@ -480,15 +480,22 @@ public sealed class SnapshotApiTests
         await InvocationLifecycleTests.WaitUntil(
             () => fx.Host.Instances.PoolCounts().Any(p => p.Version == "1" && p.Kind == "reserved" && p.Idle == 1), TimeSpan.FromSeconds(60));
         var copy = Assert.Single(fx.Host.Instances.Snapshots!.Live);
-        Assert.NotEqual('T', ProcessState(copy.ProcessId));
+        // Paused with the cgroup freezer where the copy has a group with one, else with SIGSTOP.
+        var usesFreezer = copy.Cgroup is { CanFreeze: true };
+        Assert.Equal(fx.Host.Instances.Cgroups.Mode != Fgs.Invoker.Instances.CgroupMode.None && fx.Host.Instances.Cgroups.CanFreeze, usesFreezer);
+        var freezer = copy.Cgroup?.Directories.Select(d => Path.Combine(d, "freezer.state")).FirstOrDefault(File.Exists);
+        bool IsPaused() => !usesFreezer ? ProcessState(copy.ProcessId) == 'T'
+            : freezer is not null ? File.ReadAllText(freezer).Trim() == "FROZEN"
+            : File.ReadAllText(Path.Combine(copy.Cgroup!.Directories[0], "cgroup.events")).Contains("frozen 1", StringComparison.Ordinal);
+        Assert.False(IsPaused());
 
         // Idle past --idle-freeze-after on the fake clock: the copy is paused.
-        for (var i = 0; i < 6 && ProcessState(copy.ProcessId) != 'T'; i++)
+        for (var i = 0; i < 6 && !IsPaused(); i++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
-        Assert.Equal('T', ProcessState(copy.ProcessId));
+        Assert.True(IsPaused(), usesFreezer ? "not frozen (cgroup freezer)" : "not stopped (SIGSTOP)");
         var metrics = await fx.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Contains($"version=\"1\",memory=\"128\",kind=\"reserved\",state=\"frozen\"}} 1", metrics, StringComparison.Ordinal);
 
@@ -501,7 +508,7 @@ public sealed class SnapshotApiTests
             Assert.Equal(1, answer.RootElement.GetProperty("restores").GetInt32());
             Assert.StartsWith("restored-", answer.RootElement.GetProperty("copyId").GetString(), StringComparison.Ordinal);
         }
-        Assert.NotEqual('T', ProcessState(copy.ProcessId));
+        Assert.False(IsPaused());
         Assert.Same(copy, Assert.Single(fx.Host.Instances.Snapshots!.Live));
     }
 
