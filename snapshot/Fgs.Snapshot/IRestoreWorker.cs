@@ -10,4 +10,8 @@ public interface IRestoreWorker : IAsyncDisposable
 
     /// <summary>Whether it has served its restore or died (a spent worker cannot restore).</summary>
     bool IsSpent { get; }
+
+    /// <summary>Called with the process id of each helper process it starts from now on (a lazy-pages
+    /// daemon), so that the owner can record it and clean it up after a crash.</summary>
+    Action<int>? HelperStarted { get; set; }
 }

@@ -31,11 +31,19 @@ internal sealed class RestoreSlots : IAsyncDisposable
     private bool _disposed;
     private bool _warnedOnce;
 
-    public RestoreSlots(SnapshotService service, Func<InstanceSpec, (string Folder, string Address, string Output)> createFiles, Action<string> log)
+    private readonly Action<int> _helperStarted;
+
+    /// <param name="service">The snapshot service.</param>
+    /// <param name="createFiles">Creates a copy's folder, address file and output file.</param>
+    /// <param name="log">The invoker's log.</param>
+    /// <param name="helperStarted">Called with the pid of each helper process a worker starts (recorded for clean-up after a crash).</param>
+    public RestoreSlots(SnapshotService service, Func<InstanceSpec, (string Folder, string Address, string Output)> createFiles, Action<string> log,
+        Action<int>? helperStarted = null)
     {
         _service = service;
         _createFiles = createFiles;
         _log = log;
+        _helperStarted = helperStarted ?? (_ => { });
     }
 
     /// <summary>Takes the slot prepared for <paramref name="key"/>'s image, else the prepared slot, or
@@ -207,6 +215,10 @@ internal sealed class RestoreSlots : IAsyncDisposable
         try
         {
             worker = await _service.StartRestoreWorkerAsync(address, output, cancellationToken).ConfigureAwait(false);
+            if (worker is not null)
+            {
+                worker.HelperStarted = _helperStarted;
+            }
         }
         catch (CheckpointException e)
         {

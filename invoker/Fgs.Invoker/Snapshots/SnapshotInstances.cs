@@ -26,7 +26,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
     public SnapshotInstances(SnapshotService service, Action<string>? log = null)
     {
         _service = service;
-        _slots = new RestoreSlots(service, CreateFiles, log ?? (_ => { }));
+        _slots = new RestoreSlots(service, CreateFiles, log ?? (_ => { }), pid => Started?.Invoke(pid));
     }
 
     /// <summary>Prepares a restore ahead of time (a copy's files and a started checkpoint tool), so the

@@ -48,6 +48,9 @@ public sealed class CriuRestoreWorker : IRestoreWorker
     /// <inheritdoc />
     public IReadOnlyList<PreparedFile> Files { get; }
 
+    /// <inheritdoc />
+    public Action<int>? HelperStarted { get; set; }
+
     /// <summary>The worker's process id (CRIU's, once the launcher has exec'd it).</summary>
     public int ProcessId => _process.ProcessId;
 
@@ -281,6 +284,8 @@ public sealed class CriuRestoreWorker : IRestoreWorker
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(CancellationToken.None);
+        // A daemon outlives an invoker killed with kill -9 (it waits for its restore): the owner records it.
+        HelperStarted?.Invoke(daemon.ProcessId);
         var socket = Path.Combine(imagesDir, "lazy-pages.socket");
         var until = Stopwatch.GetTimestamp() + (long)(s_lazyDaemonTimeout.TotalSeconds * Stopwatch.Frequency);
         while (!File.Exists(socket))

@@ -243,6 +243,7 @@ public sealed class SnapshotApiTests
     [Fact]
     public async Task After_kill_9_the_next_invoker_kills_what_the_first_left_and_serves_restored_copies_again()
     {
+        List<(int Pid, long Start)> daemons = [];
         var bin = Environment.GetEnvironmentVariable("FGS_INVOKER_BIN");
         if (bin is null || !File.Exists(bin))
             Assert.Skip("FGS_INVOKER_BIN does not name a published invoker (./test.sh publishes it with Native AOT and sets it)");
@@ -272,6 +273,9 @@ public sealed class SnapshotApiTests
                 var ordinary = await InvokeAsync(client, "snap-kill", "latest"); // latest is never snapshotted
                 Assert.Equal(0, ordinary.GetProperty("restores").GetInt32());
 
+                // The restore of the next copy is prepared ahead: a lazy-pages daemon for v1's image waits.
+                await InvocationLifecycleTests.WaitUntil(() => LazyDaemonsOf(first.Process.Id).Count > 0, TimeSpan.FromSeconds(20));
+                daemons = LazyDaemonsOf(first.Process.Id);
                 left = InstanceProcesses(data);
                 // The restored copy (a namespace init, pid 1 inside) and the ordinary instance.
                 Assert.True(left.Count >= 2, $"instance processes: {string.Join(", ", left)}");
@@ -284,6 +288,8 @@ public sealed class SnapshotApiTests
             }
             foreach (var (pid, start) in left)
                 Assert.True(StartTime(pid) == start, $"instance process {pid} did not outlive the killed invoker");
+            foreach (var (pid, start) in daemons)
+                Assert.True(StartTime(pid) == start, $"lazy-pages daemon {pid} did not outlive the killed invoker");
 
             var second = StartInvoker(bin, port, data);
             try
@@ -291,6 +297,8 @@ public sealed class SnapshotApiTests
                 using var client = await ReadyClientAsync(port);
                 foreach (var (pid, start) in left)
                     Assert.False(StartTime(pid) == start, $"left-over instance process {pid} is still running");
+                foreach (var (pid, start) in daemons)
+                    Assert.False(StartTime(pid) == start, $"left-over lazy-pages daemon {pid} is still running");
                 var line = second.Lines().FirstOrDefault(l => l.Contains("instance processes left running by a previous invoker", StringComparison.Ordinal));
                 Assert.True(line is not null, "no clean-up line in the log: " + string.Join(" | ", second.Lines()));
                 Assert.Matches(@"killed \d+ instance processes", line);
@@ -510,6 +518,29 @@ public sealed class SnapshotApiTests
         }
         Assert.False(IsPaused());
         Assert.Same(copy, Assert.Single(fx.Host.Instances.Snapshots!.Live));
+    }
+
+    /// <summary>The lazy-pages daemons (CRIU) started by process <paramref name="parent"/>, with their start times.</summary>
+    private static List<(int Pid, long Start)> LazyDaemonsOf(int parent)
+    {
+        var found = new List<(int, long)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == parent
+                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("lazy-pages", StringComparison.Ordinal))
+                    found.Add((pid, StartTime(pid)));
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return found;
     }
 
     private static char ProcessState(int pid)
