@@ -72,7 +72,7 @@ internal static partial class DurableFile
 
     public static void SyncDirectory(string dir)
     {
-        var fd = Open(dir, 0 /* O_RDONLY */ | 0x10000 /* O_DIRECTORY */);
+        var fd = Open(dir, 0 /* O_RDONLY */ | 0x10000 /* O_DIRECTORY */ | 0x80000 /* O_CLOEXEC: never inherited by an instance spawned meanwhile */);
         if (fd < 0)
         {
             return;

@@ -89,7 +89,7 @@ public sealed partial record ImageManifest(string Key, string Identity, long Siz
 
     private static void SyncDirectory(string directory)
     {
-        var fd = Open(directory, 0 /* O_RDONLY */ | 0x10000 /* O_DIRECTORY */);
+        var fd = Open(directory, 0 /* O_RDONLY */ | 0x10000 /* O_DIRECTORY */ | 0x80000 /* O_CLOEXEC: never inherited by an instance spawned meanwhile */);
         if (fd < 0)
             return;
         _ = Fsync(fd);
