@@ -144,7 +144,7 @@ public static class PidNamespaceLauncher
     public static async Task WaitUntilNoSocketsAsync(int rootPid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (HoldsTcpSocket(rootPid, TcpInodes(rootPid)))
+        while (HoldsTcpSocket(rootPid, TcpInodes(rootPid), UnixInodes(rootPid)))
         {
             if (Stopwatch.GetTimestamp() > deadline)
                 throw new TimeoutException($"process tree {rootPid} still holds a TCP socket");
@@ -173,14 +173,35 @@ public static class PidNamespaceLauncher
         return inodes;
     }
 
-    private static bool HoldsTcpSocket(int pid, HashSet<string> tcpInodes)
+    private static HashSet<string> UnixInodes(int pid)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/net/unix").Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 6)
+                    inodes.Add(fields[6]);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return inodes;
+    }
+
+    // A socket counts when it is in the TCP tables, or in no Unix table: a TCP socket that is created
+    // but not yet connected (a runtime opening a connection) is listed nowhere, and CRIU cannot dump it.
+    private static bool HoldsTcpSocket(int pid, HashSet<string> tcpInodes, HashSet<string> unixInodes)
     {
         try
         {
             foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
             {
                 var target = new FileInfo(fd).LinkTarget;
-                if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && tcpInodes.Contains(target["socket:[".Length..^1]))
+                if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)
+                    && target["socket:[".Length..^1] is var inode && (tcpInodes.Contains(inode) || !unixInodes.Contains(inode)))
                     return true;
             }
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
@@ -188,7 +209,7 @@ public static class PidNamespaceLauncher
                 var children = File.ReadAllText(Path.Combine(task, "children"));
                 foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    if (int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && HoldsTcpSocket(c, tcpInodes))
+                    if (int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && HoldsTcpSocket(c, tcpInodes, unixInodes))
                         return true;
                 }
             }

@@ -66,6 +66,7 @@ public sealed class SnapshotInstancesTests
         }
         finally
         {
+            await snapshots.DisposeAsync(); // the restores prepared ahead (CRIU workers, lazy-pages daemons)
             snapshots.Service.Images.Clear();
             Directory.Delete(snapshots.Service.Images.Root, recursive: true);
             Directory.Delete(folder, recursive: true);
@@ -119,6 +120,7 @@ public sealed class SnapshotInstancesTests
         }
         finally
         {
+            await snapshots.DisposeAsync(); // the restores prepared ahead (CRIU workers, lazy-pages daemons)
             snapshots.Service.Images.Clear();
             Directory.Delete(snapshots.Service.Images.Root, recursive: true);
             Directory.Delete(folder, recursive: true);
@@ -140,6 +142,7 @@ public sealed class SnapshotInstancesTests
         }
         finally
         {
+            await snapshots.DisposeAsync();
             Directory.Delete(snapshots.Service.Images.Root, recursive: true);
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
