@@ -101,29 +101,8 @@ public sealed class RestoredCopyTests
         Assert.True(start >= 0 && start < output && output < finish, "not framed in order:\n" + log);
     }
 
-    private static async Task<JsonElement> WaitWhileMakingAsync(InvokerFixture fx, string name)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            using var r = await fx.Client.GetAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn(name, "1")}/snapshots/state");
-            Assert.Equal(200, (int)r.StatusCode);
-            var json = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone();
-            if (json.GetProperty("state").GetString() != "making" || DateTime.UtcNow > until)
-                return json;
-            await Task.Delay(100);
-        }
-    }
+    private static Task<JsonElement> WaitWhileMakingAsync(InvokerFixture fx, string name) =>
+        SnapshotRest.WaitWhileMakingAsync(fx.Client, InvokerFixture.Urn(name, "1"), TimeSpan.FromSeconds(60));
 
-    private static string SlowInitFolder()
-    {
-        var bin = Path.Combine(InvokerFixture.RepoRoot, "snapshot", "runtimes", "dotnet", "SlowInit", "bin");
-        var found = Directory.Exists(bin)
-            ? Directory.GetFiles(bin, "SlowInit.dll", SearchOption.AllDirectories)
-                .Where(p => File.Exists(Path.Combine(Path.GetDirectoryName(p)!, "bootstrap")))
-                .OrderByDescending(File.GetLastWriteTimeUtc)
-                .FirstOrDefault()
-            : null;
-        return Path.GetDirectoryName(found ?? throw new FileNotFoundException("SlowInit is not built (dotnet build Core.sln)"))!;
-    }
+    private static string SlowInitFolder() => SnapshotRest.SlowInitFolder();
 }

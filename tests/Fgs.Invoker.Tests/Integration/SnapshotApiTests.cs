@@ -550,46 +550,15 @@ public sealed class SnapshotApiTests
         return stat[stat.LastIndexOf(')') + 2];
     }
 
-    private static async Task<JsonElement> WaitWhileMakingAsync(InvokerFixture fx, string name, string version)
-    {
-        var until = DateTime.UtcNow + s_readyWithin;
-        while (true)
-        {
-            var (status, json) = await SendAsync(fx, HttpMethod.Get, name, "state", qualifier: version);
-            Assert.Equal(200, status);
-            if (json.GetProperty("state").GetString() != "making" || DateTime.UtcNow > until)
-                return json;
-            await Task.Delay(100);
-        }
-    }
+    private static Task<JsonElement> WaitWhileMakingAsync(InvokerFixture fx, string name, string version) =>
+        SnapshotRest.WaitWhileMakingAsync(fx.Client, InvokerFixture.Urn(name, version), s_readyWithin);
 
-    private static async Task PublishOkAsync(InvokerFixture fx, string name, string version)
-    {
-        using var r = await fx.Client.PostAsync($"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn(name, null)}/versions",
-            new StringContent($"{{\"version\":\"{version}\"}}", Encoding.UTF8, "application/json"));
-        Assert.True(r.IsSuccessStatusCode, $"publish {name}:{version}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
-    }
+    private static Task PublishOkAsync(InvokerFixture fx, string name, string version) =>
+        SnapshotRest.PublishOkAsync(fx.Client, InvokerFixture.Urn(name, null), version);
 
-    private static async Task<(int Status, JsonElement Json)> SendAsync(InvokerFixture fx, HttpMethod method, string name, string action,
-        string? qualifier = null)
-    {
-        using var request = new HttpRequestMessage(method, $"{InvokerFixture.FunctionsPath}/{InvokerFixture.Urn(name, qualifier)}/snapshots/{action}");
-        if (method == HttpMethod.Post)
-            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-        using var response = await fx.Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    private static Task<(int Status, JsonElement Json)> SendAsync(InvokerFixture fx, HttpMethod method, string name, string action,
+        string? qualifier = null) =>
+        SnapshotRest.SendAsync(fx.Client, method, InvokerFixture.Urn(name, qualifier), action);
 
-    private static string SlowInitFolder()
-    {
-        var bin = Path.Combine(InvokerFixture.RepoRoot, "snapshot", "runtimes", "dotnet", "SlowInit", "bin");
-        var found = Directory.Exists(bin)
-            ? Directory.GetFiles(bin, "SlowInit.dll", SearchOption.AllDirectories)
-                .Where(p => File.Exists(Path.Combine(Path.GetDirectoryName(p)!, "bootstrap")))
-                .OrderByDescending(File.GetLastWriteTimeUtc)
-                .FirstOrDefault()
-            : null;
-        return Path.GetDirectoryName(found ?? throw new FileNotFoundException("SlowInit is not built (dotnet build Core.sln)"))!;
-    }
+    private static string SlowInitFolder() => SnapshotRest.SlowInitFolder();
 }

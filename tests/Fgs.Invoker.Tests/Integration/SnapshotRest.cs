@@ -75,6 +75,19 @@ internal static class SnapshotRest
     /// Skips the test when there is no <c>javac</c>.</summary>
     public static byte[] JavaPackage() => s_javaPackage.Value;
 
+    /// <summary>The built .NET SlowInit example (its folder holds the bootstrap), the .NET snapshot runtime's function.</summary>
+    public static string SlowInitFolder()
+    {
+        var bin = Path.Combine(InvokerFixture.RepoRoot, "snapshot", "runtimes", "dotnet", "SlowInit", "bin");
+        var found = Directory.Exists(bin)
+            ? Directory.GetFiles(bin, "SlowInit.dll", SearchOption.AllDirectories)
+                .Where(p => File.Exists(Path.Combine(Path.GetDirectoryName(p)!, "bootstrap")))
+                .OrderByDescending(File.GetLastWriteTimeUtc)
+                .FirstOrDefault()
+            : null;
+        return Path.GetDirectoryName(found ?? throw new FileNotFoundException("SlowInit is not built (dotnet build Core.sln)"))!;
+    }
+
     private static byte[] BuildJavaPackage()
     {
         var java = Path.Combine(InvokerFixture.RepoRoot, "snapshot", "runtimes", "java");
