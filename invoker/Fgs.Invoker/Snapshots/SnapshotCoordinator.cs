@@ -114,7 +114,12 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             {
                 return;
             }
-            var settings = new SnapshotSettings { Enabled = true, Versions = [.. current.Versions.Where(v => v != version.Version), version.Version] };
+            var settings = new SnapshotSettings
+            {
+                Enabled = true,
+                Versions = [.. current.Versions.Where(v => v != version.Version), version.Version],
+                Failed = current.Failed.Where(f => f.Key != version.Version).ToDictionary(StringComparer.Ordinal),
+            };
             _store.SaveSnapshotSettings(function.ProjectId, function.Package, function.Name, settings);
             _settings[function] = settings;
         }
@@ -309,7 +314,12 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             var current = Settings(function);
             if (current.Versions.Contains(version))
             {
-                var settings = new SnapshotSettings { Enabled = current.Enabled, Versions = [.. current.Versions.Where(v => v != version)] };
+                var settings = new SnapshotSettings
+                {
+                    Enabled = current.Enabled,
+                    Versions = [.. current.Versions.Where(v => v != version)],
+                    Failed = current.Failed.Where(f => f.Key != version).ToDictionary(StringComparer.Ordinal),
+                };
                 _store.SaveSnapshotSettings(function.ProjectId, function.Package, function.Name, settings);
                 _settings[function] = settings;
             }
@@ -349,6 +359,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             {
                 instances.PrepareRestore(spec, key);
             }
+            RecordOutcome(version, status.State == SnapshotState.Failed ? status.Reason ?? "failed" : null);
             _log(status.State == SnapshotState.Ready
                 ? $"{key}: snapshot ready ({status.Image?.SizeBytes / 1048576.0:0.0} MB)"
                 : $"{key}: snapshot {status.State.ToString().ToLowerInvariant()}: {status.Reason}");
@@ -364,6 +375,7 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
             {
                 _instances.Result.Service.Registry.MarkFailed(key, $"{e.GetType().Name}: {e.Message}");
             }
+            RecordOutcome(version, $"{e.GetType().Name}: {e.Message}");
             _log($"{key}: snapshot failed: {e.Message}");
         }
     }
@@ -385,6 +397,17 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
                 foreach (var key in wanted.Keys.Where(k => !StillWanted(wanted[k])).ToList())
                 {
                     wanted.Remove(key);
+                }
+                // A snapshot that could not be made from the same code is not made again at every start.
+                foreach (var (key, def) in wanted.ToList())
+                {
+                    var settings = Settings(new FunctionKey(def.ProjectId, def.Package, def.Name));
+                    if (settings.Failed.TryGetValue(def.Version, out var failed) && failed.Identity == Identity(def))
+                    {
+                        wanted.Remove(key);
+                        instances.Service.Registry.MarkFailed(key, failed.Reason
+                            + " (failed when made before this start, from the same code; enable snapshots again to have it made at the next start)");
+                    }
                 }
                 var ready = instances.Service.Recover(wanted.ToDictionary(w => w.Key, w => Identity(w.Value), StringComparer.Ordinal));
                 remake = [.. wanted.Keys.Where(k => !ready.Contains(k)).Order(StringComparer.Ordinal)];
@@ -421,6 +444,29 @@ internal sealed class SnapshotCoordinator : IAsyncDisposable
         finally
         {
             _recovered.TrySetResult();
+        }
+    }
+
+    /// <summary>Durably records that <paramref name="version"/>'s snapshot could not be made (with
+    /// <paramref name="failure"/>), or clears that record once it was made.</summary>
+    private void RecordOutcome(FunctionDefinition version, string? failure)
+    {
+        var function = new FunctionKey(version.ProjectId, version.Package, version.Name);
+        lock (_gate)
+        {
+            var current = Settings(function);
+            if (!current.Versions.Contains(version.Version) || (failure is null && !current.Failed.ContainsKey(version.Version)))
+            {
+                return;
+            }
+            var failed = current.Failed.Where(f => f.Key != version.Version).ToDictionary(StringComparer.Ordinal);
+            if (failure is not null)
+            {
+                failed[version.Version] = new FailedSnapshot { Identity = Identity(version), Reason = failure };
+            }
+            var settings = new SnapshotSettings { Enabled = current.Enabled, Versions = [.. current.Versions], Failed = failed };
+            _store.SaveSnapshotSettings(function.ProjectId, function.Package, function.Name, settings);
+            _settings[function] = settings;
         }
     }
 
