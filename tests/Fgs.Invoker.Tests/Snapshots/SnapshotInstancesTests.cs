@@ -66,10 +66,7 @@ public sealed class SnapshotInstancesTests
         }
         finally
         {
-            await snapshots.DisposeAsync(); // the restores prepared ahead (CRIU workers, lazy-pages daemons)
-            snapshots.Service.Images.Clear();
-            Directory.Delete(snapshots.Service.Images.Root, recursive: true);
-            Directory.Delete(folder, recursive: true);
+            await CleanUpAsync(snapshots, folder);
         }
     }
 
@@ -120,10 +117,7 @@ public sealed class SnapshotInstancesTests
         }
         finally
         {
-            await snapshots.DisposeAsync(); // the restores prepared ahead (CRIU workers, lazy-pages daemons)
-            snapshots.Service.Images.Clear();
-            Directory.Delete(snapshots.Service.Images.Root, recursive: true);
-            Directory.Delete(folder, recursive: true);
+            await CleanUpAsync(snapshots, folder);
         }
     }
 
@@ -151,6 +145,16 @@ public sealed class SnapshotInstancesTests
 
     private static Dictionary<string, string> Status(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+
+    /// <summary>Stops the restores prepared ahead (CRIU workers, lazy-pages daemons), then deletes the
+    /// images and the instance folder.</summary>
+    private static async Task CleanUpAsync(SnapshotInstances snapshots, string folder)
+    {
+        await snapshots.DisposeAsync();
+        snapshots.Service.Images.Clear();
+        Directory.Delete(snapshots.Service.Images.Root, recursive: true);
+        Directory.Delete(folder, recursive: true);
+    }
 
     private static InstanceSpec Spec(string root, string folder, string runtime)
     {
