@@ -23,9 +23,15 @@ internal sealed class SnapshotInstances : IAsyncDisposable
     private readonly SnapshotService _service;
     private readonly RestoreSlots _slots;
 
-    public SnapshotInstances(SnapshotService service, Action<string>? log = null)
+    private readonly string? _workRoot;
+
+    /// <param name="service">The snapshot service.</param>
+    /// <param name="log">The invoker's log.</param>
+    /// <param name="workRoot">The restore workers' folder of this invoker alone, deleted when it is disposed.</param>
+    public SnapshotInstances(SnapshotService service, Action<string>? log = null, string? workRoot = null)
     {
         _service = service;
+        _workRoot = workRoot;
         _slots = new RestoreSlots(service, CreateFiles, log ?? (_ => { }), pid => Started?.Invoke(pid));
     }
 
@@ -36,8 +42,23 @@ internal sealed class SnapshotInstances : IAsyncDisposable
     /// <summary>Drops what was prepared for restoring <paramref name="key"/> (its snapshot is gone).</summary>
     public void ForgetPrepared(string key) => _slots.Forget(key);
 
-    /// <summary>Stops the prepared restore's tool.</summary>
-    public ValueTask DisposeAsync() => _slots.DisposeAsync();
+    /// <summary>Stops the prepared restores' tools, and waits (briefly) for the folders of lazy
+    /// restores to be deleted once their daemons have finished (call it after the copies are stopped).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _slots.DisposeAsync().ConfigureAwait(false);
+        await Fgs.Snapshot.Criu.CriuRestoreWorker.DrainCleanupsAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        if (_workRoot is not null)
+        {
+            try
+            {
+                Directory.Delete(_workRoot, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
 
     /// <summary>The snapshot service underneath.</summary>
     public SnapshotService Service => _service;

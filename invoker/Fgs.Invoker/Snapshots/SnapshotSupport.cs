@@ -57,13 +57,34 @@ internal static class SnapshotSupport
             File.WriteAllText(Path.Combine(root, OwnerFile), dataDir);
         }
         var images = new SnapshotImageStore(root, budgetBytes);
+        // Restore workers keep their folders under one per data folder, so that what a killed invoker
+        // left there (its daemons are killed at start with the other recorded processes) is deleted.
+        string? workRoot = null;
+        if (dataDir is not null)
+        {
+            workRoot = Path.Combine(Path.GetTempPath(), "fgs-criu-" + Path.GetFileName(root));
+            try
+            {
+                if (Directory.Exists(workRoot))
+                {
+                    Directory.Delete(workRoot, recursive: true);
+                }
+                Directory.CreateDirectory(workRoot);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log($"snapshots: cannot prepare {workRoot} for restore workers, using the temporary folder: {e.Message}");
+                workRoot = null;
+            }
+        }
         // Restores start CRIU ahead of time through the launcher when it is there (see RestoreSlots).
         var checkpointer = driver is null ? null : new CriuDriver(driver.Command)
         {
             SpawnHelper = Instances.Supervisor.SpawnHelperPath,
             LazyPagesSupported = driver.LazyPagesSupported,
+            WorkRoot = workRoot,
         };
-        return new SnapshotInstances(new SnapshotService(checkpointer, capability, images, new SnapshotRegistry(time)), log);
+        return new SnapshotInstances(new SnapshotService(checkpointer, capability, images, new SnapshotRegistry(time)), log, workRoot);
     }
 
     /// <summary>The image store of <paramref name="dataDir"/> (a full path): a folder under
@@ -104,6 +125,12 @@ internal static class SnapshotSupport
                 if (abandoned)
                 {
                     Directory.Delete(dir, recursive: true);
+                    // The restore workers' folder of that data folder too (see StartAsync).
+                    var workRoot = Path.Combine(Path.GetTempPath(), "fgs-criu-" + name);
+                    if (Directory.Exists(workRoot))
+                    {
+                        Directory.Delete(workRoot, recursive: true);
+                    }
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

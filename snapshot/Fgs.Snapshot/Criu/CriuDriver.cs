@@ -37,6 +37,10 @@ public sealed class CriuDriver : ICheckpointer
     /// (<see cref="StartRestoreWorkerAsync"/>); without it each restore starts CRIU itself.</summary>
     public string? SpawnHelper { get; init; }
 
+    /// <summary>Where restore workers keep their folders (socket, image links, logs); the temporary
+    /// folder when null. An owner that is alone on it can delete it at start (what a killed owner left).</summary>
+    public string? WorkRoot { get; init; }
+
     /// <summary>Whether the kernel and CRIU can restore memory lazily (userfaultfd, <c>criu check
     /// --feature uffd-noncoop</c>); set by <see cref="DetectAsync"/>.</summary>
     public bool LazyPagesSupported { get; init; }
@@ -131,7 +135,7 @@ public sealed class CriuDriver : ICheckpointer
     {
         if (SpawnHelper is null)
             return null;
-        return await CriuRestoreWorker.StartAsync(_command, SpawnHelper, files, Environment(), cancellationToken).ConfigureAwait(false);
+        return await CriuRestoreWorker.StartAsync(_command, SpawnHelper, files, Environment(), cancellationToken, WorkRoot).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

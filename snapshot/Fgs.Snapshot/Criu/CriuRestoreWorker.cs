@@ -22,6 +22,15 @@ public sealed class CriuRestoreWorker : IRestoreWorker
 
     private static readonly TimeSpan s_lazyDaemonTimeout = TimeSpan.FromSeconds(15);
 
+    // Folders deleted once their lazy-pages daemon has finished (see DisposeAsync).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> s_pendingCleanups = new();
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) for the folders of used workers whose
+    /// lazy-pages daemon was still filling a copy to be deleted: call it once the copies are stopped,
+    /// before the process exits.</summary>
+    public static Task DrainCleanupsAsync(TimeSpan timeout) =>
+        Task.WhenAny(Task.WhenAll(s_pendingCleanups.Keys), Task.Delay(timeout));
+
     private readonly string _folder;
     private readonly Socket _socket;
     private readonly CommandTask<CommandResult> _process;
@@ -59,12 +68,18 @@ public sealed class CriuRestoreWorker : IRestoreWorker
 
     /// <summary>Starts a worker: <paramref name="spawnHelper"/> connects to a fresh socket, opens
     /// <paramref name="files"/> as descriptors 5, 6, ... and execs <c>criu swrk 3</c>.</summary>
+    /// <param name="command">How to start CRIU.</param>
+    /// <param name="spawnHelper">The launcher (<c>fgs-spawn</c>).</param>
+    /// <param name="files">The files the copy will get.</param>
+    /// <param name="environment">CRIU's environment.</param>
+    /// <param name="workRoot">Where the worker's folder (socket, links, logs) goes; the temporary folder when null.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<CriuRestoreWorker> StartAsync(CriuCommand command, string spawnHelper, IReadOnlyList<PreparedFile> files,
-        IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, string? workRoot = null)
     {
         if (!OperatingSystem.IsLinux())
             throw new CheckpointException("restore workers need Linux");
-        var folder = Path.Combine(Path.GetTempPath(), "fgs-criu-" + Guid.NewGuid().ToString("N")[..12]);
+        var folder = Path.Combine(workRoot ?? Path.GetTempPath(), "fgs-criu-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var socketPath = Path.Combine(folder, "rpc.sock");
         var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
@@ -318,7 +333,9 @@ public sealed class CriuRestoreWorker : IRestoreWorker
         {
             // The copy's memory is still being filled from the image folder: the folder goes once the
             // daemon has finished (it exits when every page is in, or when the copy is gone).
-            _ = daemon.Task.ContinueWith(_ => TryDeleteFolder(_folder), TaskScheduler.Default);
+            var cleanup = daemon.Task.ContinueWith(_ => TryDeleteFolder(_folder), TaskScheduler.Default);
+            s_pendingCleanups.TryAdd(cleanup, 0);
+            _ = cleanup.ContinueWith(t => s_pendingCleanups.TryRemove(t, out _), TaskScheduler.Default);
             if (!_process.Task.IsCompleted)
             {
                 var exited = await Task.WhenAny(_process.Task, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
