@@ -69,6 +69,10 @@ internal sealed class SnapshotCopy : IAsyncDisposable
         }
     }
 
+    /// <summary>Releases the launcher (and with it the write end of the copy's stdin) once the copy is
+    /// dumped and killed.</summary>
+    public void ReleaseLauncher() => _launcher?.Dispose();
+
     public async ValueTask DisposeAsync()
     {
         PidNamespaceLauncher.KillNamespace(RootPid);

@@ -70,7 +70,25 @@ internal sealed class SnapshotInstances : IAsyncDisposable
     /// <summary>Makes the snapshot of <paramref name="key"/> from <paramref name="spec"/>; returns its
     /// final status. With <paramref name="identity"/> (the version's code identity), the image gets a
     /// manifest and can be used by a later run.</summary>
-    public Task<SnapshotStatus> MakeAsync(string key, InstanceSpec spec, CancellationToken cancellationToken, string? identity = null) =>
+    public async Task<SnapshotStatus> MakeAsync(string key, InstanceSpec spec, CancellationToken cancellationToken, string? identity = null)
+    {
+        SnapshotCopy? parked = null;
+        try
+        {
+            return await MakeParkedAsync(key, spec, copy => parked = copy, cancellationToken, identity).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The launcher holds the write end of the maker's stdin, on which the parked runtime
+            // blocks. Had it been collected before the dump, the pipe would have closed, the runtime
+            // would have read end-of-file and connected again, and CRIU cannot dump a TCP socket.
+            GC.KeepAlive(parked);
+            parked?.ReleaseLauncher();
+        }
+    }
+
+    private Task<SnapshotStatus> MakeParkedAsync(string key, InstanceSpec spec, Action<SnapshotCopy> onParked, CancellationToken cancellationToken,
+        string? identity) =>
         _service.MakeAsync(key, async ct =>
         {
             var original = await LaunchAsync(spec, ct).ConfigureAwait(false);
@@ -100,6 +118,7 @@ internal sealed class SnapshotInstances : IAsyncDisposable
                         + "): it does not speak the checkpoint protocol (acknowledge with {\"status\":\"parked\"}, then wait on stdin)");
                 await PidNamespaceLauncher.WaitUntilNoSocketsAsync(original.RootPid, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
                 made = true;
+                onParked(original);
                 return new PreparedInstance(original.RootPid, original.AddressFile, original.OutputFile);
             }
             catch (TimeoutException e)
