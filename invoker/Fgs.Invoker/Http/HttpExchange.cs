@@ -73,6 +73,37 @@ internal sealed class HttpExchange
         return _output.FlushAsync();
     }
 
+    /// <summary>
+    /// Whether bytes of a further request were already received behind this one (the client
+    /// pipelines). A handler may then leave its response unflushed so that it goes out with the
+    /// next response in one write (<see cref="RespondDeferredAsync"/>); the server flushes it
+    /// before it waits for more input.
+    /// </summary>
+    public bool InputPending { get; set; }
+
+    /// <summary>
+    /// Writes a complete response, flushed at once unless <see cref="InputPending"/>: then it is
+    /// sent with the next response of the connection, or before the server waits for input.
+    /// </summary>
+    public ValueTask RespondDeferredAsync(int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    {
+        if (!InputPending)
+        {
+            var flush = RespondAsync(status, contentType, body);
+            return flush.IsCompletedSuccessfully ? default : AwaitFlush(flush);
+        }
+        StartResponse(status, body.Length);
+        if (!contentType.IsEmpty)
+        {
+            HttpResponseHeadWriter.WriteHeader(_output, "Content-Type"u8, contentType);
+        }
+        HttpResponseHeadWriter.WriteEndOfHead(_output);
+        _output.Write(body);
+        return default;
+    }
+
+    private static async ValueTask AwaitFlush(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
+
     /// <summary>Writes a JSON response through a source-generated serializer.</summary>
     public ValueTask<FlushResult> RespondJsonAsync<T>(int status, T value, JsonTypeInfo<T> typeInfo,
         ReadOnlySpan<(string Name, string Value)> extraHeaders = default)
@@ -103,6 +134,7 @@ internal sealed class HttpExchange
     public void Reset()
     {
         ResponseStarted = false;
+        InputPending = false;
         Body = default;
     }
 }

@@ -233,6 +233,7 @@ internal sealed class HttpServer : IAsyncDisposable
                         return;
                     }
                     reader.AdvanceTo(consumed, examined);
+                    await FlushDeferredAsync(writer).ConfigureAwait(false);
                     continue;
                 }
                 if (status == ParseStatus.Invalid)
@@ -295,6 +296,7 @@ internal sealed class HttpServer : IAsyncDisposable
                             return;
                         }
                         reader.AdvanceTo(buffer.Start, buffer.End);
+                        await FlushDeferredAsync(writer).ConfigureAwait(false);
                         result = await reader.ReadAsync(_closed.Token).ConfigureAwait(false);
                         buffer = result.Buffer;
                     }
@@ -310,6 +312,7 @@ internal sealed class HttpServer : IAsyncDisposable
                             return;
                         }
                         reader.AdvanceTo(buffer.Start, buffer.End);
+                        await FlushDeferredAsync(writer).ConfigureAwait(false);
                         result = await reader.ReadAsync(_closed.Token).ConfigureAwait(false);
                         buffer = result.Buffer;
                     }
@@ -321,6 +324,8 @@ internal sealed class HttpServer : IAsyncDisposable
                     afterBody = buffer.Start;
                 }
 
+                // A pipelining client has already sent (part of) its next request.
+                exchange.InputPending = !buffer.Slice(afterBody).IsEmpty;
                 await _server._handler.HandleAsync(exchange).ConfigureAwait(false);
                 if (!exchange.ResponseStarted)
                 {
@@ -339,6 +344,22 @@ internal sealed class HttpServer : IAsyncDisposable
                 }
             }
         }
+
+        /// <summary>
+        /// Sends a response a handler left unflushed because the next request was already
+        /// buffered (<see cref="HttpExchange.RespondDeferredAsync"/>), before waiting for input.
+        /// </summary>
+        private ValueTask FlushDeferredAsync(PipeWriter writer)
+        {
+            if (writer.UnflushedBytes == 0)
+            {
+                return default;
+            }
+            var flush = writer.FlushAsync(_closed.Token);
+            return flush.IsCompletedSuccessfully ? default : AwaitFlush(flush);
+        }
+
+        private static async ValueTask AwaitFlush(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
 
         /// <summary>
         /// After answering before the request body was read (413), half-closes the connection and

@@ -519,7 +519,9 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             var body = exchange.Body;
             var status = isError ? InvocationStatus.FunctionError : InvocationStatus.Success;
             Complete(inv, status, body);
-            await exchange.RespondAsync(202, "application/json"u8, "{\"status\":\"OK\"}"u8).ConfigureAwait(false);
+            // A runtime that pipelines its next GET behind this POST gets the 202 in the same
+            // write as its next event (one send and one wake-up fewer per invocation).
+            await exchange.RespondDeferredAsync(202, "application/json"u8, "{\"status\":\"OK\"}"u8).ConfigureAwait(false);
             return;
         }
         exchange.CloseAfterResponse = false;

@@ -20,12 +20,16 @@ internal static class Program
             return 2;
         }
 
+        // ECHO_PIPELINE=0 waits for each POST's answer before asking for the next event (the
+        // classic loop); by default the next GET is sent right behind the POST (HTTP/1.1 pipelining).
+        var pipeline = Environment.GetEnvironmentVariable("ECHO_PIPELINE") != "0";
         using var client = new RuntimeApiClient(address.Trim());
         using var stdout = Console.OpenStandardOutput();
         Span<byte> line = stackalloc byte[64];
+        var hasEvent = false;
         while (true)
         {
-            if (!client.NextInvocation())
+            if (!hasEvent && !client.NextInvocation())
             {
                 // No event (API not reachable yet, an error status or no request id): retry.
                 Thread.Sleep(50);
@@ -34,7 +38,19 @@ internal static class Program
 
             var body = client.EventBody;
             LogLine(stdout, line, body.Length);
-            client.PostResponse(body);
+            if (pipeline)
+            {
+                hasEvent = client.PostResponseAndNext(body);
+                if (!hasEvent)
+                {
+                    Thread.Sleep(50); // as after a failed NextInvocation
+                }
+            }
+            else
+            {
+                client.PostResponse(body);
+                hasEvent = false;
+            }
         }
     }
 
@@ -121,21 +137,7 @@ internal sealed class RuntimeApiClient : IDisposable
             {
                 reused = EnsureConnected();
                 SendAll(_getRequest);
-                var status = ReadResponse(captureRequestId: true);
-                ReadBody();
-                FinishResponse();
-                if (status != 200)
-                {
-                    LogFailure("GET returned HTTP status ", status);
-                    return false;
-                }
-                if (_idLength == 0)
-                {
-                    LogFailure("GET returned no X-Cff-Request-Id, status ", status);
-                    return false;
-                }
-                _failuresInARow = 0;
-                return true;
+                return ReadEvent();
             }
             catch (Exception e) when (IsConnectionFailure(e))
             {
@@ -146,6 +148,89 @@ internal sealed class RuntimeApiClient : IDisposable
                     continue;
                 }
                 LogFailure("GET failed: " + e.Message, -1);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Reads the answer to a GET: true with an event, false (after logging) otherwise.</summary>
+    private bool ReadEvent()
+    {
+        var status = ReadResponse(captureRequestId: true);
+        ReadBody();
+        FinishResponse();
+        if (status != 200)
+        {
+            LogFailure("GET returned HTTP status ", status);
+            return false;
+        }
+        if (_idLength == 0)
+        {
+            LogFailure("GET returned no X-Cff-Request-Id, status ", status);
+            return false;
+        }
+        _failuresInARow = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// Posts <paramref name="body"/> as the response of the current invocation and sends the next
+    /// GET right behind it, in the same write (HTTP/1.1 pipelining), then reads both answers in
+    /// order. True when the next event has arrived (<see cref="EventBody"/>); false as
+    /// <see cref="NextInvocation"/> returns false.
+    /// </summary>
+    public bool PostResponseAndNext(ReadOnlySpan<byte> body)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reused = false;
+            var posted = false;
+            try
+            {
+                reused = EnsureConnected();
+                var headerLength = WritePostHeaders(body.Length);
+                var total = headerLength + body.Length + _getRequest.Length;
+                if (total <= CoalesceLimit)
+                {
+                    body.CopyTo(_send.AsSpan(headerLength));
+                    _getRequest.CopyTo(_send.AsSpan(headerLength + body.Length));
+                    SendAll(_send.AsSpan(0, total));
+                }
+                else
+                {
+                    SendAll(_send.AsSpan(0, headerLength));
+                    SendAll(body);
+                    SendAll(_getRequest);
+                }
+                var status = ReadResponse(captureRequestId: false);
+                posted = true;
+                SkipBody();
+                if (status is < 200 or >= 300)
+                {
+                    LogFailure("POST response returned HTTP status ", status);
+                }
+                if (_connectionClose)
+                {
+                    // The server closes after the POST's answer: the pipelined GET was not read.
+                    CloseSocket();
+                    return NextInvocation();
+                }
+                return ReadEvent();
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+                CloseSocket();
+                if (posted)
+                {
+                    // The POST was answered; only the GET is lost with the connection.
+                    return NextInvocation();
+                }
+                // The server closed a kept-alive connection before reading the request: resend once.
+                if (reused && attempt == 0)
+                {
+                    continue;
+                }
+                LogFailure("POST response failed: " + e.Message, -1);
                 return false;
             }
         }
