@@ -49,6 +49,9 @@ report() { # $1 = perf data, $2 = output
     echo "# perf record -g -F 499 on the invoker for 6 s; inclusive (children) share by symbol, top 150"
     perf report -i "$1" --children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -150 || true
     echo
+    echo "# self time by symbol, top 80"
+    perf report -i "$1" --no-children --sort dso,sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -80 || true
+    echo
     echo "# by thread name"
     perf report -i "$1" --sort comm --stdio 2> /dev/null | grep -E '^ +[0-9]' | head -10 || true
   } > "$2"

@@ -11,7 +11,9 @@
 # and runs cold starts and the memory scenario on fresh invokers started by the harness.
 # Results: bench/results/e2e-YYYY-MM-DD/ (summary.md, e2e.json, hgrm/*.hgrm, command.txt).
 # --quick: 1 round of 2 s runs, 5 cold starts, 200 functions / 20 instances (a smoke test).
-# Everything started here is stopped on exit (trap). Ports: FGS_E2E_PORT_BASE (default 18080..18083).
+# FGS_E2E_INVOKER_ARGS adds options to the invoker. FGS_E2E_VARIANT_ARGS starts a second invoker
+# with those options as a fourth target, "variant", for an A/B measured in the same rounds.
+# Everything started here is stopped on exit (trap). Ports: FGS_E2E_PORT_BASE (default 18080..18084).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,7 @@ fi
 DATE=$(date -u +%F)
 OUT=${FGS_E2E_OUT:-bench/results/e2e-$DATE}
 BASE=${FGS_E2E_PORT_BASE:-18080}
-FLOOR_PORT=$BASE PEER_PORT=$((BASE + 1)) PEER_RUNTIME_PORT=$((BASE + 2)) INVOKER_PORT=$((BASE + 3))
+FLOOR_PORT=$BASE PEER_PORT=$((BASE + 1)) PEER_RUNTIME_PORT=$((BASE + 2)) INVOKER_PORT=$((BASE + 3)) VARIANT_PORT=$((BASE + 4))
 
 if ! command -v nginx > /dev/null; then
   echo "installing nginx (the floor)..." >&2
@@ -97,15 +99,27 @@ PIDS+=($!); PEER_PID=$!
   --keep-alive 600 ${FGS_E2E_INVOKER_ARGS:-} > "$TMP/invoker.log" 2>&1 &
 PIDS+=($!); INVOKER_PID=$!
 
+VARIANT_TARGET=()
+if [ -n "${FGS_E2E_VARIANT_ARGS:-}" ]; then
+  # shellcheck disable=SC2086
+  "$INVOKER" serve --listen "127.0.0.1:$VARIANT_PORT" --data "$TMP/variant-data" --demo-dir "$DEMO" \
+    --keep-alive 600 $FGS_E2E_VARIANT_ARGS > "$TMP/variant.log" 2>&1 &
+  PIDS+=($!)
+  VARIANT_TARGET=(--target "variant=127.0.0.1:$VARIANT_PORT:$!")
+fi
+
 URN=urn:fss:cn-north-4:demo:function:default:echo-csharp:latest
 INVOKE_PATH=/v2/demo/fgs/functions/$URN/invocations
 wait_http "http://127.0.0.1:$FLOOR_PORT$INVOKE_PATH"
 wait_http "http://127.0.0.1:$PEER_PORT$INVOKE_PATH"
 wait_http "http://127.0.0.1:$INVOKER_PORT$INVOKE_PATH"
+[ ${#VARIANT_TARGET[@]} -gt 0 ] && wait_http "http://127.0.0.1:$VARIANT_PORT$INVOKE_PATH"
 
 mkdir -p "$OUT"
 COMMAND="bench/run-e2e.sh $*"
 [ ${#QUICK[@]} -gt 0 ] && COMMAND="bench/run-e2e.sh --quick $*"
+[ -n "${FGS_E2E_VARIANT_ARGS:-}" ] && COMMAND="FGS_E2E_VARIANT_ARGS='$FGS_E2E_VARIANT_ARGS' $COMMAND"
+[ -n "${FGS_E2E_INVOKER_ARGS:-}" ] && COMMAND="FGS_E2E_INVOKER_ARGS='$FGS_E2E_INVOKER_ARGS' $COMMAND"
 [ -n "${FGS_E2E_OUT:-}" ] && COMMAND="FGS_E2E_OUT=$OUT $COMMAND"
 {
   echo "$COMMAND"
@@ -118,7 +132,7 @@ FGS_HARNESS_COMMAND="$COMMAND" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DO
   "$HARNESS" e2e --out "$OUT" --path "$INVOKE_PATH" \
   --target "floor=127.0.0.1:$FLOOR_PORT:$FLOOR_PID" \
   --target "peer=127.0.0.1:$PEER_PORT:$PEER_PID" \
-  --target "invoker=127.0.0.1:$INVOKER_PORT:$INVOKER_PID" \
+  --target "invoker=127.0.0.1:$INVOKER_PORT:$INVOKER_PID" "${VARIANT_TARGET[@]}" \
   --invoker-bin "$INVOKER" --demo-dir "$DEMO" --pid-file "$TMP/harness.pids" --log-dir "$TMP" \
   "${QUICK[@]}" "$@" > "$OUT/stdout.md" &
 # In the background and waited for, so that a TERM to this script runs the trap at once.

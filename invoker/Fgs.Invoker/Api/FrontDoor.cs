@@ -342,7 +342,7 @@ internal sealed class FrontDoor : IHttpHandler
         var jsonResult = head.TryGetHeader("x-cff-request-version"u8, out var version) && Ascii.EqualsIgnoreCase(version, "v1"u8);
         var body = exchange.Body;
         var payload = body.IsSingleSegment ? body.FirstSpan : BuffersExtensions.ToArray(body);
-        var inv = new Invocation(Guid.NewGuid().ToString(), InvokeType.Sync, payload, TimeSpan.FromSeconds(def.Timeout))
+        var inv = new Invocation(RequestIds.NewGuid().ToString(), InvokeType.Sync, payload, TimeSpan.FromSeconds(def.Timeout))
         {
             Log = wantTail ? new LogTail() : null,
             VersionLabel = def.Version,
