@@ -3,7 +3,8 @@
  * instruction of user code runs, so that nothing the bootstrap forks can escape it:
  *
  *   fgs-spawn [--cgroup DIR]... [--uid UID --gid GID] [--fd N:MODE:PATH]... [--connect N:PATH]
- *             [--keep-nice] -- PROGRAM [ARG]...
+ *             [--keep-nice] [--chdir DIR] [--env NAME=VALUE]... -- PROGRAM [ARG]...
+ *   fgs-spawn --stdin-spec
  *
  *   --cgroup DIR       join the cgroup DIR (writes this process's pid to DIR/cgroup.procs); repeat
  *                      once per cgroup v1 hierarchy (memory, cpu, freezer, pids) or once for v2
@@ -12,6 +13,15 @@
  *                      a appends (creating the file 0644)
  *   --connect N:PATH   connect a Unix SOCK_SEQPACKET socket to PATH onto descriptor N (3 or above)
  *   --keep-nice        keep the caller's scheduling priority (for helpers of the invoker itself)
+ *   --chdir DIR        change to DIR before exec
+ *   --env NAME=VALUE   with one or more of these, PROGRAM gets exactly these variables (not the
+ *                      caller's environment)
+ *   --stdin-spec       started ahead of need: wait for the rest of the command line on stdin, as
+ *                      NUL-terminated fields ("fgs-spawn-spec/1", then the options above, "--",
+ *                      PROGRAM and its arguments) ending at end of file; then go on as if they
+ *                      had been given. End of file before any field (the invoker no longer needs
+ *                      this launcher, or has gone) exits 0 quietly. PROGRAM's stdin is then at end
+ *                      of file.
  *
  * Unless --keep-nice is given it resets its scheduling priority to nice 0 (the invoker itself may
  * run at a higher priority than the functions it serves). Then it becomes the leader of a new session and
@@ -149,10 +159,91 @@ static int connect_fd(char *spec)
     return place_fd(fd, target);
 }
 
+#define SPEC_MAGIC "fgs-spawn-spec/1"
+#define SPEC_MAX (8 * 1024 * 1024)
+#define MAX_ENV 4096
+
+/* Reads stdin to end of file and splits it into NUL-terminated fields, after a leading argv[0]:
+ * returns the field count (with argv[0]) or -1; 0 when stdin ended at once. */
+static int read_spec(char *self, char ***out)
+{
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return -1;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= SPEC_MAX) {
+                errno = E2BIG;
+                return -1;
+            }
+            cap *= 2;
+            char *grown = realloc(buf, cap);
+            if (grown == NULL)
+                return -1;
+            buf = grown;
+        }
+        ssize_t n = read(0, buf + len, cap - len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    if (len == 0)
+        return 0;
+    if (buf[len - 1] != '\0') {
+        errno = EINVAL;
+        return -1;
+    }
+    size_t fields = 0;
+    for (size_t k = 0; k < len; k++)
+        fields += buf[k] == '\0';
+    char **v = calloc(fields + 2, sizeof *v);
+    if (v == NULL)
+        return -1;
+    v[0] = self;
+    size_t at = 0;
+    for (size_t f = 0; f < fields; f++) {
+        v[f + 1] = buf + at;
+        at += strlen(buf + at) + 1;
+    }
+    if (fields == 0 || strcmp(v[1], SPEC_MAGIC) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* Drop the magic field: v[1..] are the options. */
+    for (size_t f = 1; f <= fields; f++)
+        v[f] = v[f + 1];
+    *out = v;
+    return (int)fields;
+}
+
 int main(int argc, char **argv)
 {
     long uid = -1, gid = -1;
     int keep_nice = 0;
+    const char *chdir_to = NULL;
+    static char *envp[MAX_ENV + 1];
+    int envc = 0;
+    if (argc == 2 && strcmp(argv[1], "--stdin-spec") == 0) {
+        char **spec;
+        int n = read_spec(argv[0], &spec);
+        if (n == 0)
+            return 0;
+        if (n < 0)
+            return fail("reading the spec on stdin", NULL);
+        /* The bootstrap must see end of file on stdin, as a directly started one does. */
+        int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (devnull < 0 || dup2(devnull, 0) < 0)
+            return fail("reopening stdin", NULL);
+        close(devnull);
+        argc = n;
+        argv = spec;
+    }
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -182,6 +273,14 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--connect") == 0) {
             if (connect_fd(argv[++i]) != 0)
                 return fail("connecting --connect", argv[i]);
+        } else if (strcmp(argv[i], "--chdir") == 0) {
+            chdir_to = argv[++i];
+        } else if (strcmp(argv[i], "--env") == 0) {
+            if (envc == MAX_ENV || strchr(argv[i + 1], '=') == NULL) {
+                errno = EINVAL;
+                return fail("bad --env", argv[i + 1]);
+            }
+            envp[envc++] = argv[++i];
         } else {
             errno = EINVAL;
             return fail("unknown option", argv[i]);
@@ -204,6 +303,11 @@ int main(int argc, char **argv)
     }
     if (uid >= 0 && setuid((uid_t)uid) != 0)
         return fail("setuid", NULL);
-    execv(argv[i], &argv[i]);
+    if (chdir_to != NULL && chdir(chdir_to) != 0)
+        return fail("chdir", chdir_to);
+    if (envc > 0)
+        execve(argv[i], &argv[i], envp);
+    else
+        execv(argv[i], &argv[i]);
     return fail("exec", argv[i]);
 }

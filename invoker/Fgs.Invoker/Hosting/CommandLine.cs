@@ -36,6 +36,8 @@ internal static class CommandLine
                                   without work (default 1)
           --nice N                scheduling priority of the invoker (default -5, as root);
                                   instances always run at 0
+          --prestart-launchers N  instance launchers kept started ahead of cold starts (default
+                                  2, 0 to start each one when needed)
         """;
 
     /// <summary>Parses <c>serve</c> options. Returns null and an error on bad input.</summary>
@@ -102,6 +104,11 @@ internal static class CommandLine
                         o.Nice = int.TryParse(Next(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var nice) && nice is >= -20 and <= 19
                             ? nice
                             : throw new FormatException("--nice needs a whole number from -20 to 19");
+                        break;
+                    case "--prestart-launchers":
+                        o.PrestartLaunchers = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var launchers) && launchers <= 64
+                            ? launchers
+                            : throw new FormatException("--prestart-launchers needs a whole number from 0 to 64");
                         break;
                     case "--no-cgroups":
                         o.UseCgroups = false;

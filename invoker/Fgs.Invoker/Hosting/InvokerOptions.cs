@@ -51,6 +51,9 @@ internal sealed class InvokerOptions
     /// 0. Below 0 needs root; elsewhere the invoker keeps its own.</summary>
     public int Nice { get; set; } = -5;
 
+    /// <summary>How many fgs-spawn launchers are kept started ahead of cold starts (0: none).</summary>
+    public int PrestartLaunchers { get; set; } = 2;
+
     /// <summary>Whether instances get cgroups (memory limit, CPU share, freezer) when the host has them.</summary>
     public bool UseCgroups { get; set; } = true;
 

@@ -198,7 +198,10 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
         try
         {
-            _process = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
+            _process = (psi.FileName == Supervisor.SpawnHelperPath && LauncherPool.Shared is { } launchers
+                    ? launchers.TryLaunch(LauncherFields(psi))
+                    : null)
+                ?? Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -246,6 +249,20 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         };
         await KillAsync("initializer failed").ConfigureAwait(false);
         return LaunchResult.Failed(why);
+    }
+
+    /// <summary>The start as a launcher spec: the working folder and environment as fgs-spawn
+    /// options, then the same options and command as a direct start.</summary>
+    private static List<string> LauncherFields(ProcessStartInfo psi)
+    {
+        var fields = new List<string>(4 + 2 * psi.Environment.Count + psi.ArgumentList.Count) { "--chdir", psi.WorkingDirectory };
+        foreach (var (k, v) in psi.Environment)
+        {
+            fields.Add("--env");
+            fields.Add(k + "=" + v);
+        }
+        fields.AddRange(psi.ArgumentList);
+        return fields;
     }
 
     public void Deliver(Invocation invocation)

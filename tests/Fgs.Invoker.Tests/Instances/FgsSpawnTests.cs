@@ -53,4 +53,70 @@ public sealed class FgsSpawnTests
         Assert.Equal(127, code);
         Assert.StartsWith("fgs-spawn: bad --uid x1", stderr);
     }
+
+    [Fact]
+    public void Chdir_and_env_give_the_program_exactly_that_folder_and_those_variables()
+    {
+        var (code, stdout, stderr) = Run(Spawn, "--chdir", "/tmp", "--env", "A=1", "--env", "B=two words", "--",
+            "/usr/bin/env");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Equal(["A=1", "B=two words"], stdout.Split('\n'));
+
+        (code, stdout, _) = Run(Spawn, "--chdir", "/tmp", "--", "/bin/pwd");
+        Assert.Equal(0, code);
+        Assert.Equal("/tmp", stdout);
+
+        (code, _, stderr) = Run(Spawn, "--env", "NOEQUALS", "--", "/bin/true");
+        Assert.Equal(127, code);
+        Assert.StartsWith("fgs-spawn: bad --env NOEQUALS", stderr);
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) RunWithSpec(byte[] spec)
+    {
+        var psi = new ProcessStartInfo(Spawn) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("--stdin-spec");
+        using var p = Process.Start(psi)!;
+        p.StandardInput.BaseStream.Write(spec);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Trim(), stderr.Trim());
+    }
+
+    [Fact]
+    public void A_launcher_started_ahead_runs_the_command_line_it_reads_on_stdin()
+    {
+        // The program's own stdin is at end of file (cat returns at once), as for a direct start.
+        var spec = LauncherPool.EncodeSpec(["--chdir", "/tmp", "--env", "GREETING=hello there", "--",
+            "/bin/sh", "-c", "echo \"$GREETING\"; pwd; cat; echo $$; cut -d' ' -f6 /proc/$$/stat"]);
+        var (code, stdout, stderr) = RunWithSpec(spec);
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        var lines = stdout.Split('\n');
+        Assert.Equal("hello there", lines[0]);
+        Assert.Equal("/tmp", lines[1]);
+        Assert.Equal(lines[2], lines[3]); // leads its own session
+    }
+
+    [Fact]
+    public void A_launcher_that_reads_end_of_file_at_once_exits_quietly_and_a_bad_spec_is_refused()
+    {
+        var (code, stdout, stderr) = RunWithSpec([]);
+        Assert.Equal((0, "", ""), (code, stdout, stderr));
+
+        (code, _, stderr) = RunWithSpec("not-a-spec\0--\0/bin/true\0"u8.ToArray());
+        Assert.Equal(127, code);
+        Assert.StartsWith("fgs-spawn: reading the spec on stdin:", stderr);
+
+        // Fields must end with NUL.
+        (code, _, stderr) = RunWithSpec("fgs-spawn-spec/1\0--\0/bin/true"u8.ToArray());
+        Assert.Equal(127, code);
+        Assert.StartsWith("fgs-spawn: reading the spec on stdin:", stderr);
+
+        (code, _, stderr) = RunWithSpec(LauncherPool.EncodeSpec(["--", "/nonexistent-program"]));
+        Assert.Equal(127, code);
+        Assert.StartsWith("fgs-spawn: exec /nonexistent-program:", stderr);
+    }
 }
