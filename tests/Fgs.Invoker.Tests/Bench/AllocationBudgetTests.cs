@@ -179,6 +179,8 @@ public sealed class AllocationBudgetTests
             ["DispatchBenchmarks.DispatchWarm"] = DispatchWarm,
             ["DispatchBenchmarks.InvocationLifecycle"] = InvocationLifecycle,
             ["LogTailBenchmarks.Append100ByteLine"] = Append100ByteLine,
+            ["RequestIdBenchmarks.GuidNewGuid"] = () => Guid.NewGuid() != Guid.Empty ? 1 : 0,
+            ["RequestIdBenchmarks.NewRequestId"] = () => RequestIds.NewGuid() != Guid.Empty ? 1 : 0,
             ["AdmissionBenchmarks.QuotaAcquireRelease"] = () => Admission.QuotaAcquireRelease() ? 1 : 0,
             ["AdmissionBenchmarks.RouteWeightedAlias"] = () => Admission.RouteWeighted().Length,
             ["AdmissionBenchmarks.RouteHeaderRuleAlias"] = () => Admission.RouteRuled() == "v2" ? 1 : 0,
