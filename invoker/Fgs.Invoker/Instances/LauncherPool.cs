@@ -9,8 +9,9 @@ namespace Fgs.Invoker.Instances;
 /// for the command line of an instance. A cold start that takes one writes the spec and closes the
 /// pipe, and the launcher joins the cgroups, drops to the instance user and execs the bootstrap.
 /// The <see cref="Process.Start()"/> and the launcher's own exec (about 2 ms on a small VM) are
-/// then off the cold start's path. The pool refills itself in the background; when it is empty, a
-/// cold start launches directly. A launcher whose invoker has gone reads end of file and exits.
+/// then off the cold start's path. The pool refills in the background as soon as the taker's runtime
+/// has connected (or 50 ms after the take), so that a new launcher does not compete for the CPU
+/// with the runtime that is starting; when it is empty, a cold start launches directly. A launcher whose invoker has gone reads end of file and exits.
 /// </summary>
 internal sealed class LauncherPool : IDisposable
 {
@@ -65,27 +66,24 @@ internal sealed class LauncherPool : IDisposable
     internal int[] WaitingProcessIds => [.. _ready.Select(p => p.Id)];
 
     /// <summary>Starts launchers in the background until the pool is full.</summary>
-    public void Fill() => Fill(TimeSpan.Zero);
-
-    /// <summary>
-    /// Refills after <paramref name="delay"/>: after a take, the cold start that took the launcher
-    /// is still starting its runtime, and a launcher started at once would compete with it for
-    /// the CPU.
-    /// </summary>
-    private void Fill(TimeSpan delay)
+    public void Fill()
     {
         if (Volatile.Read(ref _disposed) != 0 || Interlocked.Exchange(ref _refilling, 1) != 0)
         {
             return;
         }
-        if (delay <= TimeSpan.Zero)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static pool => pool.RefillLoop(), this, preferLocal: false);
-            return;
-        }
-        _ = Task.Delay(delay).ContinueWith(static (_, state) => ((LauncherPool)state!).RefillLoop(), this,
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        ThreadPool.UnsafeQueueUserWorkItem(static pool => pool.RefillLoop(), this, preferLocal: false);
     }
+
+    /// <summary>
+    /// Refills after <see cref="RefillDelay"/>, unless <see cref="Fill()"/> is called earlier: after
+    /// a take, the cold start that took the launcher is still starting its runtime, and a launcher
+    /// started at once would compete with it for the CPU. The taker calls <see cref="Fill()"/> once
+    /// its runtime has connected; this is the fallback for one that never does.
+    /// </summary>
+    private void FillLater() =>
+        _ = Task.Delay(RefillDelay).ContinueWith(static (_, state) => ((LauncherPool)state!).Fill(), this,
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     /// <summary>How long after a take the pool starts refilling.</summary>
     internal static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(50);
@@ -145,7 +143,6 @@ internal sealed class LauncherPool : IDisposable
     {
         while (_ready.TryDequeue(out var launcher))
         {
-            Fill(RefillDelay);
             if (launcher.HasExited)
             {
                 launcher.Dispose();
@@ -165,10 +162,11 @@ internal sealed class LauncherPool : IDisposable
                 continue;
             }
             Interlocked.Increment(ref _taken);
+            FillLater();
             return launcher;
         }
         Interlocked.Increment(ref _missed);
-        Fill(RefillDelay);
+        FillLater();
         return null;
     }
 

@@ -31,6 +31,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private readonly LogTail _stderrTail = new(2048);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _spawned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LauncherPool? _launcherPool; // the pool the process came from, until its runtime connects
     private HttpServer? _runtimeApi;
     private Process? _process;
     private OutputReactor.Pipe? _stdout;
@@ -198,10 +199,16 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
         try
         {
-            _process = (psi.FileName == Supervisor.SpawnHelperPath && LauncherPool.Shared is { } launchers
-                    ? launchers.TryLaunch(LauncherFields(psi))
-                    : null)
-                ?? Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
+            if (psi.FileName == Supervisor.SpawnHelperPath && LauncherPool.Shared is { } launchers
+                && launchers.TryLaunch(LauncherFields(psi)) is { } launched)
+            {
+                _process = launched;
+                _launcherPool = launchers;
+            }
+            else
+            {
+                _process = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
+            }
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -482,6 +489,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             return false;
         }
         connection.State = new PendingGet();
+        // The runtime is up: the launcher this start took is replaced now, off its path.
+        Interlocked.Exchange(ref _launcherPool, null)?.Fill();
         return true;
     }
 
