@@ -8,14 +8,27 @@ public sealed class FgsSpawnTests
 {
     private static string Spawn => Supervisor.SpawnHelperPath ?? throw new InvalidOperationException("fgs-spawn was not built next to the invoker");
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] argv)
+    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] argv) => Run(null, argv);
+
+    /// <summary>Runs <paramref name="argv"/>; with <paramref name="stdin"/>, writes it and closes the pipe.</summary>
+    private static (int ExitCode, string Stdout, string Stderr) Run(byte[]? stdin, params string[] argv)
     {
-        var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardInput = stdin is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var a in argv.AsSpan(1))
         {
             psi.ArgumentList.Add(a);
         }
         using var p = Process.Start(psi)!;
+        if (stdin is not null)
+        {
+            p.StandardInput.BaseStream.Write(stdin);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEnd();
         var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
@@ -72,18 +85,7 @@ public sealed class FgsSpawnTests
         Assert.StartsWith("fgs-spawn: bad --env NOEQUALS", stderr);
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) RunWithSpec(byte[] spec)
-    {
-        var psi = new ProcessStartInfo(Spawn) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("--stdin-spec");
-        using var p = Process.Start(psi)!;
-        p.StandardInput.BaseStream.Write(spec);
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Trim(), stderr.Trim());
-    }
+    private static (int ExitCode, string Stdout, string Stderr) RunWithSpec(byte[] spec) => Run(spec, Spawn, "--stdin-spec");
 
     [Fact]
     public void A_launcher_started_ahead_runs_the_command_line_it_reads_on_stdin()
