@@ -225,6 +225,7 @@ internal sealed class RestoredInstance : IFunctionInstance
             CollectOutput(null);
         }
         var sent = _copy.Api.Send(type, inv.EventMemory.ToArray(), inv.RequestId);
+        var released = false; // the slot is given back inside Finish, before the caller sees the outcome
         try
         {
             await sent.Taken.WaitAsync(inv.Timeout, _time, _stop.Token).ConfigureAwait(false);
@@ -238,10 +239,12 @@ internal sealed class RestoredInstance : IFunctionInstance
             var (error, body) = await sent.Outcome.WaitAsync(inv.Timeout, _time, _stop.Token).ConfigureAwait(false);
             if (body.Length > Fgs.Core.Functions.FunctionLimits.MaxResponseBytes)
             {
-                Finish(inv, InvocationStatus.ResponseTooLarge, null, "the response is larger than the limit");
+                Finish(inv, InvocationStatus.ResponseTooLarge, null, "the response is larger than the limit", releaseSlot: true);
+                released = true;
                 return;
             }
-            Finish(inv, error ? InvocationStatus.FunctionError : InvocationStatus.Success, body, null);
+            Finish(inv, error ? InvocationStatus.FunctionError : InvocationStatus.Success, body, null, releaseSlot: true);
+            released = true;
         }
         catch (TimeoutException)
         {
@@ -252,19 +255,23 @@ internal sealed class RestoredInstance : IFunctionInstance
         }
         catch (OperationCanceledException)
         {
-            Finish(inv, InvocationStatus.InstanceExited, null, "the instance has exited");
+            Finish(inv, InvocationStatus.InstanceExited, null, "the instance has exited", releaseSlot: true);
+            released = true;
         }
         finally
         {
             _copy.Api.Abandon(sent);
-            lock (_gate)
+            if (!released)
             {
-                _inFlight--;
+                lock (_gate)
+                {
+                    _inFlight--;
+                }
             }
         }
     }
 
-    private void Finish(Invocation inv, InvocationStatus status, byte[]? body, string? detail)
+    private void Finish(Invocation inv, InvocationStatus status, byte[]? body, string? detail, bool releaseSlot = false)
     {
         // What the copy wrote while the invocation ran belongs to its log (one invocation at a
         // time is attributed, as for spawned instances).
@@ -277,6 +284,15 @@ internal sealed class RestoredInstance : IFunctionInstance
                 WriteLog(inv, Encoding.UTF8.GetBytes(detail + "\n"));
             }
             WriteFinishLine(inv, now);
+        }
+        if (releaseSlot)
+        {
+            // Idle again before the caller sees the outcome (it may act at once: send its next
+            // request, or expect the idle copy's heartbeats), as a spawned instance frees its slot.
+            lock (_gate)
+            {
+                _inFlight--;
+            }
         }
         if (!inv.TryClaim())
         {
