@@ -4,7 +4,8 @@
 # Builds the AOT invoker and demos (invoker/scripts/build.sh) and loadtests/Fgs.LoadTests, starts
 # fgs-invoker on a free loopback port with a private data folder, runs the scenarios (warm steady
 # load, burst from zero, overload past max instances, mix of many functions) and stops the invoker
-# (trap). Histograms and summary.md go to loadtests/results/ (or $FGS_LOADTEST_OUT).
+# (trap). Histograms and summary.md go to loadtests/results/ (or $FGS_LOADTEST_OUT);
+# FGS_LOADTEST_INVOKER_ARGS adds invoker options (for an A/B of a setting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 invoker/scripts/build.sh
@@ -25,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-artifacts/invoker/fgs-invoker serve --listen "127.0.0.1:$PORT" --data "$TMP/data" --keep-alive 600 > "$TMP/invoker.log" 2>&1 &
+artifacts/invoker/fgs-invoker serve --listen "127.0.0.1:$PORT" --data "$TMP/data" --keep-alive 600 ${FGS_LOADTEST_INVOKER_ARGS:-} > "$TMP/invoker.log" 2>&1 &
 INVOKER_PID=$!
 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 loadtests/Fgs.LoadTests/bin/Release/net10.0/Fgs.LoadTests \
   --endpoint "127.0.0.1:$PORT" --bootstrap artifacts/demo/echo-csharp/bootstrap \
