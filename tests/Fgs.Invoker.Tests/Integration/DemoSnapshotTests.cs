@@ -173,25 +173,8 @@ public sealed class DemoSnapshotTests
 
         public string[] Errors { get { lock (_errors) return [.. _errors]; } }
 
-        public async Task<HttpClient> ReadyClientAsync(int port)
-        {
-            var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-            var sw = Stopwatch.StartNew();
-            while (true)
-            {
-                Assert.False(_process.HasExited, "the invoker exited: " + string.Join('\n', Errors));
-                try
-                {
-                    using var health = await client.GetAsync("/healthz");
-                    if (health.StatusCode == HttpStatusCode.OK)
-                        return client;
-                }
-                catch (HttpRequestException) when (sw.Elapsed < TimeSpan.FromSeconds(30))
-                {
-                }
-                await Task.Delay(50);
-            }
-        }
+        public Task<HttpClient> ReadyClientAsync(int port) => ExecutableTests.ReadyClientAsync(port,
+            () => _process.HasExited ? "the invoker exited: " + string.Join('\n', Errors) : null, TimeSpan.FromSeconds(30));
 
         public async Task WaitForOutputAsync(string text)
         {

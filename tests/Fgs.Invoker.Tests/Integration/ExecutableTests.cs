@@ -56,23 +56,7 @@ public sealed class ExecutableTests
         var port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), "fgs-exe-" + Guid.NewGuid().ToString("N")[..10]);
         using var invoker = Start(bin, "serve", "--listen", "127.0.0.1:" + port, "--data", data);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        var sw = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var health = await client.GetAsync("/healthz");
-                if (health.StatusCode == HttpStatusCode.OK)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException) when (sw.Elapsed < TimeSpan.FromSeconds(20))
-            {
-            }
-            await Task.Delay(50);
-        }
+        using var client = await ReadyClientAsync(port);
 
         var zip = Convert.ToBase64String(TestRuntimes.Package("curl"));
         var create = "{\"func_name\":\"graceful\",\"runtime\":\"Custom\",\"handler\":\"bootstrap\",\"timeout\":30,\"code_type\":\"zip\",\"func_code\":{\"file\":\"" + zip + "\"}}";
@@ -147,12 +131,21 @@ public sealed class ExecutableTests
         Directory.Delete(data, true);
     }
 
-    private static async Task<HttpClient> ReadyClientAsync(int port)
+    /// <summary>
+    /// A client for an invoker started as a process, once its <c>/healthz</c> answers 200 (within
+    /// <paramref name="limit"/>, default 20 s). <paramref name="exited"/>, when given, fails the wait
+    /// at once with its text when the process has gone (it returns null while the process runs).
+    /// </summary>
+    internal static async Task<HttpClient> ReadyClientAsync(int port, Func<string?>? exited = null, TimeSpan? limit = null)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         var sw = Stopwatch.StartNew();
         while (true)
         {
+            if (exited?.Invoke() is { } why)
+            {
+                Assert.Fail(why);
+            }
             try
             {
                 using var health = await client.GetAsync("/healthz");
@@ -161,7 +154,7 @@ public sealed class ExecutableTests
                     return client;
                 }
             }
-            catch (HttpRequestException) when (sw.Elapsed < TimeSpan.FromSeconds(20))
+            catch (HttpRequestException) when (sw.Elapsed < (limit ?? TimeSpan.FromSeconds(20)))
             {
             }
             await Task.Delay(50);
