@@ -22,7 +22,13 @@ public sealed class FunctionMetrics : IDisposable
     private readonly UpDownCounter<long> _active;
     private readonly Histogram<double> _thaw;
     private readonly Lock _thawGate = new();
-    private ThawStatistics _thaws;
+    private TimingStatistics _thaws;
+    private readonly Histogram<double> _startPhase;
+    private readonly Lock _startGate = new();
+    private readonly TimingStatistics[] _startPhases = new TimingStatistics[StartPhaseNames.Length];
+
+    /// <summary>The names of <see cref="StartPhase"/> values, as metric labels.</summary>
+    public static readonly string[] StartPhaseNames = ["load", "spawn", "preload", "init"];
 
     private readonly TimeProvider _time;
 
@@ -36,19 +42,33 @@ public sealed class FunctionMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("fgs.invocation.duration", unit: "ms", description: "Run time of invocations that reached their function.");
         _active = _meter.CreateUpDownCounter<long>("fgs.invocations.active", description: "Invocations in flight.");
         _thaw = _meter.CreateHistogram<double>("fgs.instance.thaw.duration", unit: "ms", description: "Time to resume a reserved instance paused by idle mode.");
+        _startPhase = _meter.CreateHistogram<double>("fgs.instance.start.duration", unit: "ms", description: "Phases of new instances' starts (load, spawn, preload, init).");
     }
 
     /// <summary>Resumes of paused (idle-mode) instances so far: count, total and longest.</summary>
-    public ThawStatistics Thaws { get { lock (_thawGate) { return _thaws; } } }
+    public TimingStatistics Thaws { get { lock (_thawGate) { return _thaws; } } }
 
     /// <summary>A paused instance was resumed for an invocation.</summary>
     public void RecordThaw(TimeSpan took)
     {
         lock (_thawGate)
         {
-            _thaws = new ThawStatistics(_thaws.Count + 1, _thaws.TotalSeconds + took.TotalSeconds, Math.Max(_thaws.MaxSeconds, took.TotalSeconds));
+            _thaws = _thaws.Add(took);
         }
         _thaw.Record(took.TotalMilliseconds);
+    }
+
+    /// <summary>The phases of instance starts so far, indexed by <see cref="StartPhase"/>.</summary>
+    public TimingStatistics[] StartPhases { get { lock (_startGate) { return (TimingStatistics[])_startPhases.Clone(); } } }
+
+    /// <summary>A phase of a new instance's start has ended.</summary>
+    public void RecordStartPhase(StartPhase phase, TimeSpan took)
+    {
+        lock (_startGate)
+        {
+            _startPhases[(int)phase] = _startPhases[(int)phase].Add(took);
+        }
+        _startPhase.Record(took.TotalMilliseconds, new KeyValuePair<string, object?>("phase", StartPhaseNames[(int)phase]));
     }
 
     /// <summary>The meter, for callers that add node-level instruments (instance counts).</summary>

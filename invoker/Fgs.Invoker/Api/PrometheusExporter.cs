@@ -79,6 +79,21 @@ internal static class PrometheusExporter
         sb.Append("fgs_instance_thaw_seconds_sum ").Append(thaw.TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
         Family(sb, "fgs_instance_thaw_seconds_max", "gauge", "Longest resume of a paused instance so far.");
         sb.Append("fgs_instance_thaw_seconds_max ").Append(thaw.MaxSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
+        var phases = metrics.StartPhases;
+        Family(sb, "fgs_instance_start_seconds", "summary",
+            "Phases of new instances' starts: load (unpack the code), spawn (the invoker's preparation and the process start), preload (until the runtime asks for its first event), init (the initializer).");
+        for (var i = 0; i < phases.Length; i++)
+        {
+            var phase = FunctionMetrics.StartPhaseNames[i];
+            sb.Append("fgs_instance_start_seconds_count{phase=\"").Append(phase).Append("\"} ").Append(phases[i].Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("fgs_instance_start_seconds_sum{phase=\"").Append(phase).Append("\"} ").Append(phases[i].TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        Family(sb, "fgs_instance_start_seconds_max", "gauge", "Longest of each phase of instance starts so far.");
+        for (var i = 0; i < phases.Length; i++)
+        {
+            sb.Append("fgs_instance_start_seconds_max{phase=\"").Append(FunctionMetrics.StartPhaseNames[i]).Append("\"} ")
+              .Append(phases[i].MaxSeconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('\n');
+        }
         if (snapshots is { Count: > 0 })
         {
             RenderSnapshots(sb, snapshots);

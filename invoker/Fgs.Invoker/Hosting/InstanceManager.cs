@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fgs.Core.Functions;
 using Fgs.Core.Instances;
+using Fgs.Core.Metrics;
 using Fgs.Core.Routing;
 using Fgs.Invoker.Instances;
 using Fgs.Invoker.Store;
@@ -99,6 +100,9 @@ internal sealed class InstanceManager : IAsyncDisposable
 
     /// <summary>Called with how long each resume of a paused (idle-mode) instance took.</summary>
     public Action<TimeSpan>? Thawed { get; set; }
+
+    /// <summary>Called as each phase of a new instance's start ends (load, spawn, preload, init).</summary>
+    public Action<StartPhase, TimeSpan>? StartPhaseEnded { get; set; }
 
     /// <summary>Instances (started or starting) of a tenant, against its quota.</summary>
     public int TenantInstances(string projectId)
@@ -388,6 +392,7 @@ internal sealed class InstanceManager : IAsyncDisposable
             }
         }
         string codeRoot;
+        var loadStarted = _time.GetTimestamp();
         try
         {
             codeRoot = await _code.GetOrUnpackAsync(def.Digest, _store.PackagePath(def.Digest)).ConfigureAwait(false);
@@ -396,6 +401,7 @@ internal sealed class InstanceManager : IAsyncDisposable
         {
             return LaunchResult.Failed("load failed: cannot unpack the code package: " + e.Message);
         }
+        StartPhaseEnded?.Invoke(StartPhase.Load, _time.GetElapsedTime(loadStarted));
         var spec = BuildSpec(def, codeRoot);
         if (Snapshots is { } snapshots && await snapshots.TryRestoreAsync(def, spec, events, sink, ct).ConfigureAwait(false) is { } restored)
         {
@@ -407,6 +413,7 @@ internal sealed class InstanceManager : IAsyncDisposable
         var instance = new ProcessInstance(spec, events, _time, sink)
         {
             Spawned = pid => ThreadPool.UnsafeQueueUserWorkItem(static state => state.Record.Add(state.Pid), (Record: record, Pid: pid), preferLocal: false),
+            StartPhaseEnded = StartPhaseEnded,
         };
         lock (_gate)
         {

@@ -67,7 +67,7 @@ internal sealed class InvokerHost : IAsyncDisposable
         }
         var code = new CodeCache(Path.Combine(data, "code"));
         LauncherPool.EnsureShared(_options.PrestartLaunchers);
-        _instances = new InstanceManager(_options, store, code, _time, _log) { Thawed = Metrics.RecordThaw };
+        _instances = new InstanceManager(_options, store, code, _time, _log) { Thawed = Metrics.RecordThaw, StartPhaseEnded = Metrics.RecordStartPhase };
         // CRIU is detected in the background; its capability line is logged once known.
         _snapshots = new SnapshotCoordinator(store, _instances.PrepareSpecAsync, _time, _log, dataDir: data,
             processStarted: _instances.ProcessRecord.Add);

@@ -75,4 +75,59 @@ public sealed class MetricsTests
             Assert.Single(measured, m => m.Outcome == "rejected");
         }
     }
+
+    [Fact]
+    public async Task A_cold_start_is_measured_by_phase_and_a_warm_invocation_adds_nothing()
+    {
+        await using var fx = await InvokerFixture.StartAsync();
+        // A runtime that takes 300 ms to start and whose initializer takes 200 ms.
+        var script = """
+            #!/bin/bash
+            sleep 0.3
+            API="http://${RUNTIME_API_ADDR}/v1/runtime/invocation"
+            while true; do
+              H=$(mktemp)
+              curl -sS -D "$H" -o /dev/null "$API/request" || { sleep 0.05; continue; }
+              ID=$(grep -i '^x-cff-request-id:' "$H" | cut -d: -f2- | tr -d '[:space:]')
+              TYPE=$(grep -i '^x-cff-invoke-type:' "$H" | cut -d: -f2- | tr -d '[:space:]')
+              [ "$TYPE" = "init" ] && sleep 0.2
+              curl -sS -o /dev/null -X POST --data-binary "ok" "$API/response/$ID"
+              rm -f "$H"
+            done
+            """;
+        await fx.CreateOkAsync("phases", InvokerFixture.ZipBootstrap(script), "\"initializer_handler\":\"index.init\",\"initializer_timeout\":5");
+
+        Assert.Equal(200, (await fx.InvokeAsync("phases", "{}")).Status);
+        var cold = StartPhases(await fx.Client.GetStringAsync("/metrics"));
+        foreach (var phase in FunctionMetrics.StartPhaseNames)
+        {
+            Assert.Equal(1, cold[phase].Count);
+        }
+        Assert.True(cold["preload"].Seconds >= 0.3, $"preload {cold["preload"].Seconds} s");
+        Assert.True(cold["preload"].Seconds < 5, $"preload {cold["preload"].Seconds} s");
+        Assert.True(cold["init"].Seconds >= 0.2, $"init {cold["init"].Seconds} s");
+        Assert.True(cold["spawn"].Seconds > 0 && cold["spawn"].Seconds < 0.3, $"spawn {cold["spawn"].Seconds} s");
+        Assert.Contains("# TYPE fgs_instance_start_seconds summary", await fx.Client.GetStringAsync("/metrics"));
+
+        Assert.Equal(200, (await fx.InvokeAsync("phases", "{}")).Status);
+        var warm = StartPhases(await fx.Client.GetStringAsync("/metrics"));
+        Assert.Equal(cold, warm);
+    }
+
+    /// <summary>fgs_instance_start_seconds count and sum per phase.</summary>
+    private static Dictionary<string, (long Count, double Seconds)> StartPhases(string metrics)
+    {
+        var phases = new Dictionary<string, (long Count, double Seconds)>();
+        foreach (var line in metrics.Split('\n'))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, "^fgs_instance_start_seconds_(count|sum)\\{phase=\"(\\w+)\"\\} (\\S+)$");
+            if (match.Success)
+            {
+                var value = double.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var current = phases.GetValueOrDefault(match.Groups[2].Value);
+                phases[match.Groups[2].Value] = match.Groups[1].Value == "count" ? ((long)value, current.Seconds) : (current.Count, value);
+            }
+        }
+        return phases;
+    }
 }
