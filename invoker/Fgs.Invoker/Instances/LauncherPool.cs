@@ -9,9 +9,10 @@ namespace Fgs.Invoker.Instances;
 /// for the command line of an instance. A cold start that takes one writes the spec and closes the
 /// pipe, and the launcher joins the cgroups, drops to the instance user and execs the bootstrap.
 /// The <see cref="Process.Start()"/> and the launcher's own exec (about 2 ms on a small VM) are
-/// then off the cold start's path. The pool refills in the background as soon as the taker's runtime
-/// has connected (or 50 ms after the take), so that a new launcher does not compete for the CPU
-/// with the runtime that is starting; when it is empty, a cold start launches directly. A launcher whose invoker has gone reads end of file and exits.
+/// then off the cold start's path. The pool refills in the background once the taker's runtime
+/// has answered its first event (or 50 ms after the take), so that a new launcher competes for the
+/// CPU neither with the runtime that is starting nor with that first answer; when it is empty, a
+/// cold start launches directly. A launcher whose invoker has gone reads end of file and exits.
 /// </summary>
 internal sealed class LauncherPool : IDisposable
 {
@@ -79,7 +80,7 @@ internal sealed class LauncherPool : IDisposable
     /// Refills after <see cref="RefillDelay"/>, unless <see cref="Fill()"/> is called earlier: after
     /// a take, the cold start that took the launcher is still starting its runtime, and a launcher
     /// started at once would compete with it for the CPU. The taker calls <see cref="Fill()"/> once
-    /// its runtime has connected; this is the fallback for one that never does.
+    /// its runtime has answered its first event; this is the fallback for one that never does.
     /// </summary>
     private void FillLater() =>
         _ = Task.Delay(RefillDelay).ContinueWith(static (_, state) => ((LauncherPool)state!).Fill(), this,

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading.Tasks.Sources;
 using Fgs.Core.Instances;
 using Fgs.Core.Invocations;
+using Fgs.Core.Metrics;
 using Fgs.Invoker.Http;
 
 namespace Fgs.Invoker.Instances;
@@ -31,7 +32,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     private readonly LogTail _stderrTail = new(2048);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _spawned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private LauncherPool? _launcherPool; // the pool the process came from, until its runtime connects
+    private LauncherPool? _launcherPool; // the pool the process came from, until its runtime answers its first event
     private HttpServer? _runtimeApi;
     private Process? _process;
     private OutputReactor.Pipe? _stdout;
@@ -50,6 +51,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
     private volatile bool _dead;
     private volatile bool _servedFirstRequest;
+    private long _spawnedAt; // timestamp of the process start
+    private int _preloadTimed; // 1 once the runtime's first GET has ended the preload phase
     private volatile bool _ready;
     private long _nextHeartbeat;
     private int _missedHeartbeats;
@@ -86,6 +89,9 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     /// <summary>Called with the bootstrap's pid as soon as it is spawned.</summary>
     internal Action<int>? Spawned { get; init; }
 
+    /// <summary>Called as each phase of the start ends: spawn, preload and, with an initializer, init.</summary>
+    internal Action<StartPhase, TimeSpan>? StartPhaseEnded { get; init; }
+
     /// <summary>The runtime API address given to the instance (<c>RUNTIME_API_ADDR</c>).</summary>
     public string RuntimeApiAddress { get; private set; } = "";
 
@@ -99,6 +105,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
     /// instance is stopped and the reason returned.</summary>
     public async ValueTask<LaunchResult> StartAsync(CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         if (!File.Exists(_spec.Bootstrap))
         {
             return LaunchResult.Failed($"load failed: the code package has no '{Path.GetFileName(_spec.Bootstrap)}' at its root");
@@ -217,6 +224,8 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             return LaunchResult.Failed($"load failed: cannot start bootstrap: {e.Message}");
         }
         ProcessId = _process.Id;
+        _spawnedAt = _time.GetTimestamp();
+        StartPhaseEnded?.Invoke(StartPhase.Spawn, _time.GetElapsedTime(started, _spawnedAt));
         Spawned?.Invoke(ProcessId);
         _spawned.TrySetResult();
         _process.StandardInput.Close();
@@ -236,6 +245,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         {
             VersionLabel = _spec.Version,
         };
+        var initStarted = _time.GetTimestamp();
         Deliver(init);
         InvocationStatus status;
         using (cancellationToken.Register(static s => ((Invocation)s!).TryFail(InvocationStatus.SystemError, "start cancelled", 0), init))
@@ -244,6 +254,7 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
         }
         if (status == InvocationStatus.Success)
         {
+            StartPhaseEnded?.Invoke(StartPhase.Init, _time.GetElapsedTime(initStarted));
             _ready = true;
             return LaunchResult.Ready(this);
         }
@@ -482,15 +493,15 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             return false;
         }
         var inode = LoopbackPeers.FindClientInode(connection.Remote, connection.Local);
-        var processes = _cgroup?.Processes() is { Count: > 0 } inGroup ? inGroup : ProcessTree.Collect(ProcessId);
-        if (inode == 0 || !ProcessTree.AnyOwnsSocket(processes, inode))
+        // The runtime is nearly always the root process itself (launchers exec in place): it is
+        // asked first, before listing the whole group.
+        if (inode == 0 || !(ProcessTree.OwnsSocket(ProcessId, inode)
+            || ProcessTree.AnyOwnsSocket(_cgroup?.Processes() is { Count: > 0 } inGroup ? inGroup : ProcessTree.Collect(ProcessId), inode)))
         {
             _sink?.Note(this, $"refused a runtime API connection from {connection.Remote}: not a process of instance {Id}");
             return false;
         }
         connection.State = new PendingGet();
-        // The runtime is up: the launcher this start took is replaced now, off its path.
-        Interlocked.Exchange(ref _launcherPool, null)?.Fill();
         return true;
     }
 
@@ -548,6 +559,12 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
             // A runtime that pipelines its next GET behind this POST gets the 202 in the same
             // write as its next event (one send and one wake-up fewer per invocation).
             await exchange.RespondDeferredAsync(202, "application/json"u8, "{\"status\":\"OK\"}"u8).ConfigureAwait(false);
+            // The first answer is out: the launcher this start took is replaced now, so that its
+            // fork and exec compete neither with the runtime's start nor with that answer.
+            if (_launcherPool is not null)
+            {
+                Interlocked.Exchange(ref _launcherPool, null)?.Fill();
+            }
             return;
         }
         exchange.CloseAfterResponse = false;
@@ -557,6 +574,12 @@ internal sealed class ProcessInstance : IFunctionInstance, IHttpHandler
 
     private async ValueTask ServeNextEventAsync(HttpExchange exchange)
     {
+        // The runtime's first GET ends the preload phase (its connection was accepted only once
+        // the process existed, so _spawnedAt is set).
+        if (_preloadTimed == 0 && Interlocked.Exchange(ref _preloadTimed, 1) == 0)
+        {
+            StartPhaseEnded?.Invoke(StartPhase.Preload, _time.GetElapsedTime(_spawnedAt));
+        }
         var get = (PendingGet)exchange.Connection.State!;
         Invocation? inv;
         lock (_gate)

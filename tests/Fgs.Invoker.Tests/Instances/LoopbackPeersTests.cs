@@ -53,4 +53,55 @@ public sealed class LoopbackPeersTests
         var wrongPort = new IPEndPoint(remote.Address, remote.Port == 65535 ? 65534 : remote.Port + 1);
         Assert.Equal(0UL, LoopbackPeers.FindClientInode(wrongPort, local));
     }
+
+    [Fact]
+    public async Task The_owner_of_a_socket_is_found_among_its_descriptors_and_no_other_process_owns_it()
+    {
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var (remote, local, _) = await ConnectAsync(IPAddress.Loopback, client);
+        var inode = LoopbackPeers.FindClientInode(remote, local);
+        Assert.NotEqual(0UL, inode);
+        Assert.True(ProcessTree.OwnsSocket(Environment.ProcessId, inode));
+        Assert.False(ProcessTree.OwnsSocket(Environment.ProcessId, inode + 1_000_000_000));
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            Assert.False(ProcessTree.OwnsSocket(other.Id, inode));
+            Assert.True(ProcessTree.AnyOwnsSocket([other.Id, Environment.ProcessId], inode));
+        }
+        finally
+        {
+            other.Kill();
+        }
+        // A process that is gone (or never was) owns nothing.
+        Assert.False(ProcessTree.OwnsSocket(int.MaxValue - 1, inode));
+    }
+
+    [Fact]
+    public async Task A_socket_behind_more_descriptors_than_one_listing_buffer_holds_is_found()
+    {
+        // Hundreds of open descriptors before the socket: the listing takes several getdents64
+        // calls and more numbers than the first batch holds.
+        var files = new List<FileStream>();
+        try
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                files.Add(new FileStream("/dev/null", FileMode.Open, FileAccess.Read));
+            }
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var (remote, local, _) = await ConnectAsync(IPAddress.Loopback, client);
+            var inode = LoopbackPeers.FindClientInode(remote, local);
+            Assert.NotEqual(0UL, inode);
+            Assert.True((int)client.Handle > 256);
+            Assert.True(ProcessTree.OwnsSocket(Environment.ProcessId, inode));
+        }
+        finally
+        {
+            foreach (var f in files)
+            {
+                f.Dispose();
+            }
+        }
+    }
 }
