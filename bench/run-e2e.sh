@@ -8,7 +8,8 @@
 #   peer    - the Kestrel/minimal-API invoke + runtime API path with 64 echo-csharp runtimes,
 #   invoker - fgs-invoker with the echo-csharp demo (Native AOT runtime loop);
 # then drives them with the same generator in interleaved rounds (c1, c64 closed loop, open loop),
-# and runs cold starts and the memory scenario on fresh invokers started by the harness.
+# stops them, and runs cold starts and the memory scenario on fresh invokers started by the harness.
+# --scenarios warm,cold,memory (the default) picks scenarios; without warm no server is started.
 # Results: bench/results/e2e-YYYY-MM-DD/ (summary.md, e2e.json, hgrm/*.hgrm, command.txt).
 # --quick: 1 round of 2 s runs, 5 cold starts, 200 functions / 20 instances (a smoke test).
 # FGS_E2E_INVOKER_ARGS adds options to the invoker. FGS_E2E_VARIANT_ARGS starts a second invoker
@@ -22,6 +23,14 @@ if [ "${1:-}" = "--quick" ]; then
   shift
   QUICK=(--rounds 1 --duration 2 --cold-count 5 --memory-functions 200 --memory-instances 20)
 fi
+# --scenarios (a harness option) without "warm" needs none of the warm-path servers.
+WARM=1
+ARGS=("$@")
+for i in "${!ARGS[@]}"; do
+  if [ "${ARGS[$i]}" = "--scenarios" ] && [[ ",${ARGS[$((i + 1))]:-}," != *,warm,* ]]; then
+    WARM=0
+  fi
+done
 DATE=$(date -u +%F)
 OUT=${FGS_E2E_OUT:-bench/results/e2e-$DATE}
 BASE=${FGS_E2E_PORT_BASE:-18080}
@@ -67,6 +76,10 @@ wait_http() { # $1 = url
   return 1
 }
 
+TARGETS=()
+URN=urn:fss:cn-north-4:demo:function:default:echo-csharp:latest
+INVOKE_PATH=/v2/demo/fgs/functions/$URN/invocations
+if [ "$WARM" = 1 ]; then
 # Floor: nginx, private prefix, one static answer to any POST.
 mkdir -p "$TMP/nginx/logs"
 cat > "$TMP/nginx/nginx.conf" <<CONF
@@ -108,12 +121,13 @@ if [ -n "${FGS_E2E_VARIANT_ARGS:-}" ]; then
   VARIANT_TARGET=(--target "variant=127.0.0.1:$VARIANT_PORT:$!")
 fi
 
-URN=urn:fss:cn-north-4:demo:function:default:echo-csharp:latest
-INVOKE_PATH=/v2/demo/fgs/functions/$URN/invocations
 wait_http "http://127.0.0.1:$FLOOR_PORT$INVOKE_PATH"
 wait_http "http://127.0.0.1:$PEER_PORT$INVOKE_PATH"
 wait_http "http://127.0.0.1:$INVOKER_PORT$INVOKE_PATH"
 [ ${#VARIANT_TARGET[@]} -gt 0 ] && wait_http "http://127.0.0.1:$VARIANT_PORT$INVOKE_PATH"
+TARGETS=(--target "floor=127.0.0.1:$FLOOR_PORT:$FLOOR_PID" --target "peer=127.0.0.1:$PEER_PORT:$PEER_PID"
+  --target "invoker=127.0.0.1:$INVOKER_PORT:$INVOKER_PID" "${VARIANT_TARGET[@]}")
+fi
 
 mkdir -p "$OUT"
 COMMAND="bench/run-e2e.sh $*"
@@ -130,9 +144,7 @@ COMMAND="bench/run-e2e.sh $*"
 # that keeps its own CPU per request low on 2 cores.
 FGS_HARNESS_COMMAND="$COMMAND" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_gcServer=0 \
   "$HARNESS" e2e --out "$OUT" --path "$INVOKE_PATH" \
-  --target "floor=127.0.0.1:$FLOOR_PORT:$FLOOR_PID" \
-  --target "peer=127.0.0.1:$PEER_PORT:$PEER_PID" \
-  --target "invoker=127.0.0.1:$INVOKER_PORT:$INVOKER_PID" "${VARIANT_TARGET[@]}" \
+  "${TARGETS[@]}" \
   --invoker-bin "$INVOKER" --demo-dir "$DEMO" --pid-file "$TMP/harness.pids" --log-dir "$TMP" \
   "${QUICK[@]}" "$@" > "$OUT/stdout.md" &
 # In the background and waited for, so that a TERM to this script runs the trap at once.

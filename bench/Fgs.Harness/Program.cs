@@ -9,7 +9,7 @@ using Fgs.Harness.E2e;
 //       --target floor=127.0.0.1:PORT:PID --target peer=127.0.0.1:PORT:PID --target invoker=127.0.0.1:PORT:PID
 //       [--invoker-bin PATH --demo-dir DIR] [--duration 4] [--rounds 3] [--concurrency 64]
 //       [--rate 2000] [--open-connections 32] [--cold-count 20] [--memory-functions 1000]
-//       [--memory-instances 100] [--pid-file FILE] [--log-dir DIR]
+//       [--memory-instances 100] [--pid-file FILE] [--log-dir DIR] [--scenarios warm,cold,memory]
 if (args.Length == 0 || args[0] != "e2e")
 {
     Console.Error.WriteLine("usage: Fgs.Harness e2e --out DIR --path PATH --target name=HOST:PORT:PID ... (see Program.cs)");
@@ -51,11 +51,18 @@ var options = new E2eOptions
     InvokerBinary = Value("invoker-bin"),
     DemoDir = Value("demo-dir"),
     ColdCount = (int)Number("cold-count", 20),
+    Scenarios = (Value("scenarios") ?? "warm,cold,memory").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
     MemoryFunctions = (int)Number("memory-functions", 1000),
     MemoryInstances = (int)Number("memory-instances", 100),
     PidFile = Value("pid-file"),
     LogDir = Value("log-dir"),
 };
+
+if (options.Scenarios.FirstOrDefault(s => s is not ("warm" or "cold" or "memory")) is { } unknown)
+{
+    Console.Error.WriteLine("unknown scenario: " + unknown + " (warm, cold, memory)");
+    return 2;
+}
 
 var machine = new Dictionary<string, string>(StringComparer.Ordinal)
 {

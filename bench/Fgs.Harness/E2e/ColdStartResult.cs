@@ -26,4 +26,14 @@ public sealed record ColdStartResult
 
     /// <summary>Warm invocation of the same function afterwards, p50 in milliseconds, for contrast.</summary>
     public double WarmP50Ms { get; init; }
+
+    /// <summary>Mean client-side latency of the cold starts, milliseconds (to set beside the phases).</summary>
+    public double MeanMs { get; init; }
+
+    /// <summary>
+    /// Mean of each phase of these starts as the invoker measured it (its <c>fgs_instance_start_seconds</c>
+    /// metric, before and after), milliseconds: load, spawn, preload, init. What is left of
+    /// <see cref="MeanMs"/> is the request's path to the instance and the first event's round trip.
+    /// </summary>
+    public Dictionary<string, double> PhaseMeansMs { get; init; } = [];
 }

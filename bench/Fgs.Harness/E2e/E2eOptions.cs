@@ -36,6 +36,9 @@ public sealed record E2eOptions
     /// <summary>Staged demo folder (echo-csharp, echo-bash, echo-python bootstraps).</summary>
     public string? DemoDir { get; init; }
 
+    /// <summary>Which scenarios run: warm (the interleaved warm-path rounds), cold, memory.</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(["warm", "cold", "memory"], StringComparer.Ordinal);
+
     /// <summary>Cold starts per runtime.</summary>
     public int ColdCount { get; init; } = 20;
 

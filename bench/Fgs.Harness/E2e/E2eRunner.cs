@@ -8,8 +8,8 @@ using Fgs.Harness.Report;
 namespace Fgs.Harness.E2e;
 
 /// <summary>
-/// Runs the warm-path scenarios against every target in interleaved rounds, then the cold-start
-/// and memory scenarios on fresh invokers, and writes the reports.
+/// Runs the warm-path scenarios against every target in interleaved rounds, then stops the targets
+/// and runs the cold-start and memory scenarios on fresh invokers, and writes the reports.
 /// </summary>
 public sealed class E2eRunner(E2eOptions options, E2eReport report)
 {
@@ -19,15 +19,37 @@ public sealed class E2eRunner(E2eOptions options, E2eReport report)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.OutDir);
-        await WarmPathAsync(cancellationToken).ConfigureAwait(false);
-        report.Summaries = Summarize(report.Measurements);
+        if (options.Scenarios.Contains("warm"))
+        {
+            await WarmPathAsync(cancellationToken).ConfigureAwait(false);
+            report.Summaries = Summarize(report.Measurements);
+        }
+        if (options.Scenarios.Contains("cold") || options.Scenarios.Contains("memory"))
+        {
+            // The warm-path servers (nginx, the peer and its 64 runtimes, the invoker and its
+            // instances) are stopped first: each of the later scenarios has the machine to itself.
+            foreach (var target in options.Targets)
+            {
+                Log("stopping " + target.Name);
+                if (!await InvokerProcess.TerminateAsync(target.Pid, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false))
+                {
+                    Log(target.Name + " did not stop within 30 s");
+                }
+            }
+        }
         if (options.InvokerBinary is not null && options.DemoDir is not null)
         {
-            foreach (var runtime in ColdRuntimes)
+            if (options.Scenarios.Contains("cold"))
             {
-                report.ColdStarts.Add(await ColdStartAsync(runtime, cancellationToken).ConfigureAwait(false));
+                foreach (var runtime in ColdRuntimes)
+                {
+                    report.ColdStarts.Add(await ColdStartAsync(runtime, cancellationToken).ConfigureAwait(false));
+                }
             }
-            report.Memory = await MemoryAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Scenarios.Contains("memory"))
+            {
+                report.Memory = await MemoryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         report.Machine["loadavg_end"] = File.ReadAllText("/proc/loadavg").Trim();
         report.Checks = TargetChecks.Evaluate(report);
@@ -130,6 +152,8 @@ public sealed class E2eRunner(E2eOptions options, E2eReport report)
         var host = invoker.EndPoint.ToString();
         var cold = new LoadTally();
         var warm = new LoadTally();
+        Dictionary<string, (long Count, double Seconds)>? phasesBefore = null;
+        double coldSumMs = 0;
         for (var i = 0; i < names.Count; i++)
         {
             var request = HttpRequestBytes.Post(host, HttpRequestBytes.InvokePath(project, admin.Urn(project, names[i])), body);
@@ -142,9 +166,24 @@ public sealed class E2eRunner(E2eOptions options, E2eReport report)
             if (i > 0)
             {
                 cold.Record(result, elapsed);
+                coldSumMs += Stopwatch.GetElapsedTime(0, elapsed).TotalMilliseconds;
                 sent = Stopwatch.GetTimestamp();
                 result = await connection.ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
                 warm.Record(result, Stopwatch.GetTimestamp() - sent);
+            }
+            else
+            {
+                phasesBefore = await admin.StartPhasesAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        var phasesAfter = await admin.StartPhasesAsync(cancellationToken).ConfigureAwait(false);
+        var phaseMeans = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (phase, after) in phasesAfter)
+        {
+            var before = phasesBefore?.GetValueOrDefault(phase) ?? default;
+            if (after.Count > before.Count)
+            {
+                phaseMeans[phase] = (after.Seconds - before.Seconds) * 1000 / (after.Count - before.Count);
             }
         }
         ReportWriter.WriteHistogram(Path.Combine(options.OutDir, "hgrm", "cold-" + runtime + ".hgrm"), cold);
@@ -162,9 +201,11 @@ public sealed class E2eRunner(E2eOptions options, E2eReport report)
             P90Ms = cold.PercentileMicros(90) / 1000,
             MaxMs = cold.MaxMicros / 1000,
             WarmP50Ms = warm.PercentileMicros(50) / 1000,
+            MeanMs = cold.Count > 0 ? coldSumMs / cold.Count : 0,
+            PhaseMeansMs = phaseMeans,
         };
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"cold {runtime}: p50 {result2.P50Ms:F2} ms p90 {result2.P90Ms:F2} ms max {result2.MaxMs:F2} ms (cold headers {result2.ColdStartHeaders}/{result2.Count}, warm p50 {result2.WarmP50Ms:F3} ms)"));
+            $"cold {runtime}: p50 {result2.P50Ms:F2} ms p90 {result2.P90Ms:F2} ms max {result2.MaxMs:F2} ms (cold headers {result2.ColdStartHeaders}/{result2.Count}, warm p50 {result2.WarmP50Ms:F3} ms; mean {result2.MeanMs:F2} ms: {string.Join(", ", phaseMeans.Select(p => p.Key + " " + p.Value.ToString("F2", CultureInfo.InvariantCulture)))})"));
         return result2;
     }
 

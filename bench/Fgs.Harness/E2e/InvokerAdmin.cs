@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net.Http.Json;
 
@@ -67,6 +68,32 @@ public sealed class InvokerAdmin : IDisposable
         using var response = await _http.DeleteAsync(
             new Uri("/v2/" + project + "/fgs/functions/" + Urn(project, name), UriKind.Relative), cancellationToken).ConfigureAwait(false);
         await EnsureAsync(response, "delete " + name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The invoker's instance start phases so far from <c>GET /metrics</c>
+    /// (<c>fgs_instance_start_seconds</c>): phase name to (count, total seconds).
+    /// </summary>
+    public async Task<Dictionary<string, (long Count, double Seconds)>> StartPhasesAsync(CancellationToken cancellationToken)
+    {
+        var text = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        var phases = new Dictionary<string, (long Count, double Seconds)>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n'))
+        {
+            // fgs_instance_start_seconds_count{phase="preload"} 20
+            var isCount = line.StartsWith("fgs_instance_start_seconds_count{phase=\"", StringComparison.Ordinal);
+            if (!isCount && !line.StartsWith("fgs_instance_start_seconds_sum{phase=\"", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var open = line.IndexOf('"', StringComparison.Ordinal) + 1;
+            var close = line.IndexOf('"', open);
+            var phase = line[open..close];
+            var value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            var current = phases.GetValueOrDefault(phase);
+            phases[phase] = isCount ? (current.Count + (long)value, current.Seconds) : (current.Count, current.Seconds + value);
+        }
+        return phases;
     }
 
     /// <summary>A zip holding <paramref name="bootstrapPath"/> as an executable <c>bootstrap</c>, base64.</summary>

@@ -95,6 +95,37 @@ public sealed partial class InvokerProcess : IAsyncDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>
+    /// Stops a server this harness did not start (a target): SIGTERM, then waits up to
+    /// <paramref name="timeout"/> for it to be gone (or a zombie, left for its parent to reap).
+    /// True when it stopped.
+    /// </summary>
+    public static async Task<bool> TerminateAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _ = Kill(pid, Sigterm);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            string state;
+            try
+            {
+                // "pid (comm) S ...": the state follows the last ')'.
+                var stat = await File.ReadAllTextAsync("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat", cancellationToken).ConfigureAwait(false);
+                state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 2)[0];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return true;
+            }
+            if (state is "Z" or "X")
+            {
+                return true;
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        return false;
+    }
+
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
 }

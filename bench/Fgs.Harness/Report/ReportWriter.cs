@@ -57,19 +57,23 @@ public static class ReportWriter
             md.Append('\n');
         }
 
-        md.Append("## Warm path (median of rounds)\n\n");
-        md.Append("| scenario | target | inv/s | p50 | p90 | p99 | p99.9 | max | p50 / floor | p99 / floor | inv/s / peer | p99 / peer | server CPU us/inv | children CPU us/inv | generator CPU us/inv | non-200 |\n");
-        md.Append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        foreach (var s in report.Summaries)
+        if (report.Summaries.Count > 0)
         {
-            var floor = report.Summaries.FirstOrDefault(x => x.Scenario == s.Scenario && x.Target == "floor");
-            var peer = report.Summaries.FirstOrDefault(x => x.Scenario == s.Scenario && x.Target == "peer");
-            md.Append(CultureInfo.InvariantCulture,
-                $"| {s.Scenario} | {s.Target} | {s.Throughput:F0} | {s.P50Us:F1} | {s.P90Us:F1} | {s.P99Us:F1} | {s.P999Us:F1} | {s.MaxUs:F1} | {Ratio(s.P50Us, floor?.P50Us)} | {Ratio(s.P99Us, floor?.P99Us)} | {Ratio(s.Throughput, peer?.Throughput)} | {Ratio(s.P99Us, peer?.P99Us)} | {s.ServerCpuUsPerRequest:F1} | {s.ChildrenCpuUsPerRequest:F1} | {s.GeneratorCpuUsPerRequest:F1} | {s.Non200} |\n");
+            md.Append("## Warm path (median of rounds)\n\n");
+            md.Append("| scenario | target | inv/s | p50 | p90 | p99 | p99.9 | max | p50 / floor | p99 / floor | inv/s / peer | p99 / peer | server CPU us/inv | children CPU us/inv | generator CPU us/inv | non-200 |\n");
+            md.Append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            foreach (var s in report.Summaries)
+            {
+                var floor = report.Summaries.FirstOrDefault(x => x.Scenario == s.Scenario && x.Target == "floor");
+                var peer = report.Summaries.FirstOrDefault(x => x.Scenario == s.Scenario && x.Target == "peer");
+                md.Append(CultureInfo.InvariantCulture,
+                    $"| {s.Scenario} | {s.Target} | {s.Throughput:F0} | {s.P50Us:F1} | {s.P90Us:F1} | {s.P99Us:F1} | {s.P999Us:F1} | {s.MaxUs:F1} | {Ratio(s.P50Us, floor?.P50Us)} | {Ratio(s.P99Us, floor?.P99Us)} | {Ratio(s.Throughput, peer?.Throughput)} | {Ratio(s.P99Us, peer?.P99Us)} | {s.ServerCpuUsPerRequest:F1} | {s.ChildrenCpuUsPerRequest:F1} | {s.GeneratorCpuUsPerRequest:F1} | {s.Non200} |\n");
+            }
+            md.Append("\nScenarios: `c1` closed loop, 1 connection; `c64` closed loop, 64 connections; `open` open loop at the offered rate. ");
+            md.Append("Server CPU is the target process (nginx: its master, idle; invoker; Kestrel peer); children CPU is its descendants ");
+            md.Append("(nginx workers; the echo-csharp runtime processes of the invoker and of the peer). CPU comes from /proc utime+stime (10 ms ticks).\n\n");
         }
-        md.Append("\nScenarios: `c1` closed loop, 1 connection; `c64` closed loop, 64 connections; `open` open loop at the offered rate. ");
-        md.Append("Server CPU is the target process (nginx: its master, idle; invoker; Kestrel peer); children CPU is its descendants ");
-        md.Append("(nginx workers; the echo-csharp runtime processes of the invoker and of the peer). CPU comes from /proc utime+stime (10 ms ticks).\n\n");
+
 
         if (report.ColdStarts.Count > 0)
         {
@@ -79,6 +83,17 @@ public static class ReportWriter
             {
                 md.Append(CultureInfo.InvariantCulture,
                     $"| {c.Runtime} | {c.Count} | {c.P50Ms:F2} | {c.P90Ms:F2} | {c.MaxMs:F2} | {c.ColdStartHeaders} | {c.Non200} | {c.WarmP50Ms:F3} |\n");
+            }
+            md.Append("\nWhere the time of a cold start goes, as the invoker measures it (`fgs_instance_start_seconds`, mean ms per start): ");
+            md.Append("load = unpack the code (cached after the first function); spawn = the invoker's preparation (runtime API listener, folders, cgroup) and the process start; ");
+            md.Append("preload = from the process start until its runtime asks for its first event; the rest of the mean is the request's path and the first event's round trip.\n\n");
+            md.Append("| runtime | mean ms | load | spawn | preload | init | rest |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            foreach (var c in report.ColdStarts)
+            {
+                double Phase(string name) => c.PhaseMeansMs.GetValueOrDefault(name);
+                var rest = c.MeanMs - Phase("load") - Phase("spawn") - Phase("preload") - Phase("init");
+                md.Append(CultureInfo.InvariantCulture,
+                    $"| {c.Runtime} | {c.MeanMs:F2} | {Phase("load"):F2} | {Phase("spawn"):F2} | {Phase("preload"):F2} | {Phase("init"):F2} | {rest:F2} |\n");
             }
             md.Append('\n');
         }
