@@ -10,6 +10,35 @@ using Fgs.Harness.E2e;
 //       [--invoker-bin PATH --demo-dir DIR] [--duration 4] [--rounds 3] [--concurrency 64]
 //       [--rate 2000] [--open-connections 32] [--cold-count 20] [--memory-functions 1000]
 //       [--memory-instances 100] [--pid-file FILE] [--log-dir DIR] [--scenarios warm,cold,memory]
+//   Fgs.Harness startup [--rounds 100] NAME=PATH ...   (start-up of runtime executables, side by side)
+if (args is ["startup", ..])
+{
+    var rounds = 100;
+    var executables = new List<(string Name, string Path)>();
+    for (var i = 1; i < args.Length; i++)
+    {
+        if (args[i] == "--rounds" && i + 1 < args.Length)
+        {
+            rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+        }
+        else if (args[i].IndexOf('=', StringComparison.Ordinal) is > 0 and var eq)
+        {
+            executables.Add((args[i][..eq], Path.GetFullPath(args[i][(eq + 1)..])));
+        }
+        else
+        {
+            Console.Error.WriteLine("bad argument: " + args[i] + " (NAME=PATH or --rounds N)");
+            return 2;
+        }
+    }
+    if (executables.Count == 0 || rounds < 1)
+    {
+        Console.Error.WriteLine("usage: Fgs.Harness startup [--rounds N] NAME=PATH ...");
+        return 2;
+    }
+    Console.Out.Write(await Fgs.Harness.Startup.StartupRunner.RunAsync(executables, rounds, CancellationToken.None).ConfigureAwait(false));
+    return 0;
+}
 if (args.Length == 0 || args[0] != "e2e")
 {
     Console.Error.WriteLine("usage: Fgs.Harness e2e --out DIR --path PATH --target name=HOST:PORT:PID ... (see Program.cs)");

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Fgs.Demo.EchoRuntime;
 
@@ -24,7 +26,7 @@ internal static class Program
         // classic loop); by default the next GET is sent right behind the POST (HTTP/1.1 pipelining).
         var pipeline = Environment.GetEnvironmentVariable("ECHO_PIPELINE") != "0";
         using var client = new RuntimeApiClient(address.Trim());
-        using var stdout = Console.OpenStandardOutput();
+        using var stdout = OpenStandardOutput();
         Span<byte> line = stackalloc byte[64];
         var hasEvent = false;
         while (true)
@@ -51,6 +53,24 @@ internal static class Program
                 client.PostResponse(body);
                 hasEvent = false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Descriptor 1 as an unbuffered stream. Not <see cref="Console.OpenStandardOutput()"/>: its
+    /// first write sets up terminal and signal handling (a thread and a read of /dev/urandom), which
+    /// a runtime whose output is a pipe does not need, on the path of its first event. When
+    /// descriptor 1 is not open, output is dropped.
+    /// </summary>
+    private static Stream OpenStandardOutput()
+    {
+        try
+        {
+            return new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Stream.Null;
         }
     }
 
@@ -313,7 +333,15 @@ internal sealed class RuntimeApiClient : IDisposable
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.Connect(_host, _port);
+            // An IP address (what FunctionGraph gives) is connected to without a name lookup.
+            if (IPAddress.TryParse(_host, out var ip))
+            {
+                socket.Connect(new IPEndPoint(ip, _port));
+            }
+            else
+            {
+                socket.Connect(_host, _port);
+            }
         }
         catch
         {
