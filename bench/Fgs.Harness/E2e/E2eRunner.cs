@@ -269,23 +269,17 @@ public sealed class E2eRunner(E2eOptions options, E2eReport report)
             Scenario = g.Key.Scenario,
             Target = g.Key.Target,
             Rounds = g.Count(),
-            Throughput = Median(g.Select(m => m.Throughput)),
-            P50Us = Median(g.Select(m => m.P50Us)),
-            P90Us = Median(g.Select(m => m.P90Us)),
-            P99Us = Median(g.Select(m => m.P99Us)),
-            P999Us = Median(g.Select(m => m.P999Us)),
+            Throughput = Stats.Median(g.Select(m => m.Throughput)),
+            P50Us = Stats.Median(g.Select(m => m.P50Us)),
+            P90Us = Stats.Median(g.Select(m => m.P90Us)),
+            P99Us = Stats.Median(g.Select(m => m.P99Us)),
+            P999Us = Stats.Median(g.Select(m => m.P999Us)),
             MaxUs = g.Max(m => m.MaxUs),
-            ServerCpuUsPerRequest = Median(g.Select(m => m.ServerCpuUsPerRequest)),
-            ChildrenCpuUsPerRequest = Median(g.Select(m => m.ChildrenCpuUsPerRequest)),
-            GeneratorCpuUsPerRequest = Median(g.Select(m => m.GeneratorCpuUsPerRequest)),
+            ServerCpuUsPerRequest = Stats.Median(g.Select(m => m.ServerCpuUsPerRequest)),
+            ChildrenCpuUsPerRequest = Stats.Median(g.Select(m => m.ChildrenCpuUsPerRequest)),
+            GeneratorCpuUsPerRequest = Stats.Median(g.Select(m => m.GeneratorCpuUsPerRequest)),
             Non200 = g.Sum(m => m.Non200),
         }).ToList();
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static void Log(string line) =>
         Console.Error.WriteLine(DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line);

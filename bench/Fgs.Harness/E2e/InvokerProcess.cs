@@ -106,18 +106,7 @@ public sealed partial class InvokerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            string state;
-            try
-            {
-                // "pid (comm) S ...": the state follows the last ')'.
-                var stat = await File.ReadAllTextAsync("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat", cancellationToken).ConfigureAwait(false);
-                state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 2)[0];
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return true;
-            }
-            if (state is "Z" or "X")
+            if (Load.ProcessMeter.HasExited(pid))
             {
                 return true;
             }

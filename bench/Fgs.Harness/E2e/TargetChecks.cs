@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fgs.Harness.Report;
 
 namespace Fgs.Harness.E2e;
 
@@ -28,7 +29,7 @@ public static class TargetChecks
         if (c1Floor is not null && c1Invoker is not null)
         {
             var rounds = PerRound("c1", "invoker", "floor", m => m.P50Us);
-            var ratio = Median(rounds, c1Invoker.P50Us / c1Floor.P50Us);
+            var ratio = Stats.Median(rounds, c1Invoker.P50Us / c1Floor.P50Us);
             checks.Add(new("c1 p50 at most 3x the floor's p50",
                 F(c1Invoker.P50Us) + " us (floor " + F(c1Floor.P50Us) + " us, " + F(c1Invoker.P50Us / c1Floor.P50Us, "F2") + "x; per round " + Rounds(rounds) + ")",
                 F(ratio, "F2") + "x floor", ratio <= 3));
@@ -44,12 +45,12 @@ public static class TargetChecks
         if (c64Invoker is not null && c64Peer is not null)
         {
             var rounds = PerRound("c64", "invoker", "peer", m => m.Throughput);
-            var ratio = Median(rounds, c64Invoker.Throughput / c64Peer.Throughput);
+            var ratio = Stats.Median(rounds, c64Invoker.Throughput / c64Peer.Throughput);
             checks.Add(new("c64 at least 1.5x the peer's throughput",
                 F(c64Invoker.Throughput, "F0") + " vs " + F(c64Peer.Throughput, "F0") + " inv/s (" + F(c64Invoker.Throughput / c64Peer.Throughput, "F2") + "x; per round " + Rounds(rounds) + ")",
                 F(ratio, "F2") + "x peer", ratio >= 1.5));
             var p99Rounds = PerRound("c64", "invoker", "peer", m => m.P99Us);
-            var p99Ratio = Median(p99Rounds, c64Invoker.P99Us / c64Peer.P99Us);
+            var p99Ratio = Stats.Median(p99Rounds, c64Invoker.P99Us / c64Peer.P99Us);
             checks.Add(new("c64 p99 lower than the peer's",
                 F(c64Invoker.P99Us) + " vs " + F(c64Peer.P99Us) + " us (" + F(c64Invoker.P99Us / c64Peer.P99Us, "F2") + "x; per round " + Rounds(p99Rounds) + ")",
                 F(p99Ratio, "F2") + "x peer", p99Ratio < 1));
@@ -71,17 +72,6 @@ public static class TargetChecks
                 F(mb) + " MB", F(mb / 150, "F2") + "x 150 MB", mb <= 150));
         }
         return checks;
-    }
-
-    /// <summary>The median of <paramref name="values"/>, or <paramref name="fallback"/> when there are none.</summary>
-    private static double Median(List<double> values, double fallback)
-    {
-        if (values.Count == 0)
-        {
-            return fallback;
-        }
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string F(double value, string format = "F1") => value.ToString(format, CultureInfo.InvariantCulture);

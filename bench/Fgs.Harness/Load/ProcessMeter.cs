@@ -32,6 +32,43 @@ public static partial class ProcessMeter
         return (double)ticks / TicksPerSecond;
     }
 
+    /// <summary>
+    /// Time on a CPU of every thread of a process so far, in seconds, from
+    /// <c>/proc/PID/task/TID/schedstat</c> (nanoseconds: precise for short-lived processes, where
+    /// <see cref="CpuSeconds"/> counts 10 ms ticks); NaN if it is gone.
+    /// </summary>
+    public static double OnCpuSeconds(int pid)
+    {
+        long nanoseconds = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/task"))
+            {
+                nanoseconds += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+        return nanoseconds / 1e9;
+    }
+
+    /// <summary>True when the process is gone or a zombie (exited, not yet reaped by its parent).</summary>
+    public static bool HasExited(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+            // "pid (comm) S ...": the state follows the last ')'.
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 2)[0] is "Z" or "X";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Summed CPU seconds of every descendant of <paramref name="pid"/> (not itself).</summary>
     public static double DescendantsCpuSeconds(int pid) => Descendants(pid).Sum(CpuSeconds);
 

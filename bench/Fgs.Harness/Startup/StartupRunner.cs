@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Fgs.Harness.Load;
+using Fgs.Harness.Report;
 
 namespace Fgs.Harness.Startup;
 
@@ -41,7 +43,7 @@ public static class StartupRunner
                 using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + path);
                 using var accepted = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
                 wall[name].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                cpu[name].Add(CpuMilliseconds(process.Id));
+                cpu[name].Add(ProcessMeter.OnCpuSeconds(process.Id) * 1000);
                 process.Kill();
                 await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -49,42 +51,15 @@ public static class StartupRunner
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"Start to first connection, {rounds} starts each, interleaved; ratio against the first row.\n\n");
         md.Append("| executable | size KB | p25 ms | p50 ms | p75 ms | p50 / first | CPU p50 ms |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        var first = Percentile(wall[executables[0].Name], 50);
+        var first = Stats.Percentile(wall[executables[0].Name], 50);
         foreach (var (name, path) in executables)
         {
-            var p50 = Percentile(wall[name], 50);
+            var p50 = Stats.Percentile(wall[name], 50);
             md.Append(CultureInfo.InvariantCulture,
-                $"| {name} | {new FileInfo(path).Length / 1024} | {Percentile(wall[name], 25):F2} | {p50:F2} | {Percentile(wall[name], 75):F2} | {p50 / first:F2} | {Percentile(cpu[name], 50):F2} |\n");
+                $"| {name} | {new FileInfo(path).Length / 1024} | {Stats.Percentile(wall[name], 25):F2} | {p50:F2} | {Stats.Percentile(wall[name], 75):F2} | {p50 / first:F2} | {Stats.Percentile(cpu[name], 50):F2} |\n");
         }
         md.Append("\nCPU is the time on a CPU of the process's threads until its first connection (/proc/PID/task/*/schedstat).\n");
         return md.ToString();
     }
 
-    private static double Percentile(List<double> values, double percentile)
-    {
-        var sorted = values.Order().ToList();
-        var rank = percentile / 100 * (sorted.Count - 1);
-        var low = (int)Math.Floor(rank);
-        var high = Math.Min(low + 1, sorted.Count - 1);
-        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
-    }
-
-    /// <summary>Time on a CPU of every thread of the process so far (schedstat, nanoseconds), in milliseconds.</summary>
-    private static double CpuMilliseconds(int pid)
-    {
-        double total = 0;
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/task"))
-            {
-                var fields = File.ReadAllText(System.IO.Path.Combine(task, "schedstat")).Split(' ');
-                total += long.Parse(fields[0], CultureInfo.InvariantCulture) / 1e6;
-            }
-        }
-        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
-        {
-            return double.NaN;
-        }
-        return total;
-    }
 }

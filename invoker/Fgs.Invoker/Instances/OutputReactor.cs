@@ -70,7 +70,7 @@ internal sealed partial class OutputReactor
             {
                 _pipes.Remove(id);
             }
-            _ = Close(own);
+            _ = Libc.Close(own);
             throw new InvalidOperationException($"epoll_ctl failed: errno {Marshal.GetLastPInvokeError()}");
         }
         return pipe;
@@ -124,7 +124,7 @@ internal sealed partial class OutputReactor
         }
         var ev = default(EpollEvent);
         _ = EpollCtl(_epoll, EPOLL_CTL_DEL, pipe.Fd, ref ev);
-        _ = Close(pipe.Fd);
+        _ = Libc.Close(pipe.Fd);
     }
 
     /// <summary>Receives bytes read from a pipe.</summary>
@@ -252,7 +252,4 @@ internal sealed partial class OutputReactor
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int fd, int cmd, int arg);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

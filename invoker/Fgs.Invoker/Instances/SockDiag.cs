@@ -127,7 +127,7 @@ internal static partial class SockDiag
     {
         if (s_fd >= 0)
         {
-            _ = CloseFd(s_fd);
+            _ = Libc.Close(s_fd);
             s_fd = -1;
         }
     }
@@ -140,7 +140,4 @@ internal static partial class SockDiag
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static unsafe partial nint Recv(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int CloseFd(int fd);
 }
